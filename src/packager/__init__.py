@@ -1,0 +1,8 @@
+"""packager: multilingual micro-course packager."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("packager")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0.0.0"

@@ -1,0 +1,83 @@
+"""The build: check every course, then render each output and write it atomically.
+
+``check`` and ``build`` are the two entry points the command line calls. The whole project is
+loaded and checked before anything is written; when a problem fails the build, no output changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from packager.diagnostics import InputError, Problems
+from packager.htmlsite import site_files
+from packager.loader import load_project
+from packager.model import Course
+from packager.output import write_tree
+
+FORMATS = ("html",)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build. Empty ``courses``/``langs`` mean all; ``out`` is the output folder."""
+
+    project: Path
+    out: Path
+    courses: tuple[str, ...] = ()
+    formats: tuple[str, ...] = FORMATS
+    langs: tuple[str, ...] = ()
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Output:
+    """One written output: a course in a language in a format, at ``path``."""
+
+    course: str
+    lang: str
+    format: str
+    path: Path
+    files: int
+
+
+def check(project: Path, courses: tuple[str, ...], problems: Problems) -> list[Course]:
+    """Load and check the named courses (all by default), gathering every problem."""
+    return load_project(project, list(courses) or None, problems)
+
+
+def published_languages(course: Course) -> tuple[str, ...]:
+    """The languages a course is built in: its source language until translations exist."""
+    return (course.language,)
+
+
+def plan(courses: list[Course], options: BuildOptions) -> list[tuple[Course, str, str]]:
+    """Every (course, language, format) job the options ask for, in a stable order."""
+    jobs = []
+    for course in courses:
+        for lang in published_languages(course):
+            if options.langs and lang not in options.langs:
+                continue
+            jobs.extend((course, lang, fmt) for fmt in options.formats)
+    return jobs
+
+
+def build(
+    options: BuildOptions,
+    problems: Problems,
+    progress: Callable[[str], None] | None = None,
+) -> list[Output]:
+    """Check, then build; raise :class:`InputError` (writing nothing) when problems fail it."""
+    courses = check(options.project, options.courses, problems)
+    if problems.fails(options.strict):
+        raise InputError(problems.sorted())
+    outputs = []
+    for course, lang, fmt in plan(courses, options):
+        if progress is not None:
+            progress(f"{course.id} [{lang}] {fmt}")
+        target = options.out / course.id / lang / fmt
+        files = site_files(course, lang, options.project, published_languages(course))
+        write_tree(target, files)
+        outputs.append(Output(course.id, lang, fmt, target, len(files)))
+    return outputs

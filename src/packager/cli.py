@@ -1,0 +1,233 @@
+"""The ``packager`` command line.
+
+Exit codes: 0 success; 1 problems in the input (each printed as ``path:line:col: ...``);
+2 wrong usage; 3 an internal error (a bug: please report it with the traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from packager import __version__
+from packager.builder import FORMATS, BuildOptions, build, check
+from packager.diagnostics import Diagnostic, InputError, Problems, Severity
+from packager.scaffold import ScaffoldError, new_course
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _State:
+    def __init__(self, quiet: bool, verbose: int) -> None:
+        self.quiet = quiet
+        self.verbose = verbose
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
+        self.out = Console(highlight=False, soft_wrap=True)
+
+    def report(self, diagnostics: list[Diagnostic], strict: bool) -> None:
+        """Print problems, then a one-line count."""
+        for diagnostic in diagnostics:
+            style = "bold red" if diagnostic.severity is Severity.ERROR or strict else "yellow"
+            if self.quiet and diagnostic.severity is Severity.WARNING and not strict:
+                continue
+            self.err.print(diagnostic.format(), style=style, markup=False)
+        errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+        warnings = len(diagnostics) - errors
+        if diagnostics and not self.quiet:
+            note = " (--strict: warnings count as errors)" if strict and warnings else ""
+            self.err.print(
+                f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}{note}", markup=False
+            )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+@contextmanager
+def _progress(state: _State) -> Iterator[Callable[[str], None]]:
+    """A spinner with the job in hand on a terminal; silent elsewhere."""
+    if state.quiet or not state.err.is_terminal:
+        yield lambda _text: None
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=state.err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("checking", total=None)
+        yield lambda text: progress.update(task, description=text)
+
+
+_project_option = click.option(
+    "--project",
+    "-C",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The project folder (holding courses/, locales/, templates/).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="packager")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-v", "--verbose", count=True, help="Print more about what is done.")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, verbose: int) -> None:
+    """Package Markdown micro-courses as HTML sites, in every language.
+
+    Exit codes: 0 success, 1 problems in the input, 2 wrong usage, 3 internal error.
+    """
+    ctx.obj = _State(quiet, verbose)
+
+
+@cli.command("build")
+@click.argument("courses", nargs=-1)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="Output format (repeatable; default: all).",
+)
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    help="Build only this language (repeatable; default: all published).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder [default: PROJECT/build].",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@_project_option
+@click.pass_obj
+def build_command(
+    state: _State,
+    courses: tuple[str, ...],
+    formats: tuple[str, ...],
+    langs: tuple[str, ...],
+    out: Path | None,
+    strict: bool,
+    project: Path,
+) -> None:
+    """Check, then build COURSES (default: every course in courses/)."""
+    options = BuildOptions(
+        project=project,
+        out=out if out is not None else project / "build",
+        courses=courses,
+        formats=formats or FORMATS,
+        langs=langs,
+        strict=strict,
+    )
+    problems = Problems()
+    started = time.perf_counter()
+    try:
+        with _progress(state) as progress:
+            outputs = build(options, problems, progress)
+    except InputError as exc:
+        state.report(list(exc.diagnostics), strict)
+        if not state.quiet:
+            state.err.print("build failed: nothing was written", style="bold red")
+        sys.exit(EXIT_INPUT)
+    state.report(problems.sorted(), strict)
+    if not state.quiet:
+        for output in outputs:
+            index = output.path / "index.html"
+            state.out.print(
+                f"built {output.course} [{output.lang}] {output.format}: {index}", markup=False
+            )
+        state.out.print(
+            f"{_plural(len(outputs), 'output')} in {time.perf_counter() - started:.1f} s",
+            markup=False,
+        )
+
+
+@cli.command("check")
+@click.argument("courses", nargs=-1)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@_project_option
+@click.pass_obj
+def check_command(state: _State, courses: tuple[str, ...], strict: bool, project: Path) -> None:
+    """Check COURSES (default: all) without writing anything."""
+    problems = Problems()
+    try:
+        loaded = check(project, courses, problems)
+    except InputError as exc:
+        state.report(list(exc.diagnostics), strict)
+        sys.exit(EXIT_INPUT)
+    state.report(problems.sorted(), strict)
+    if problems.fails(strict):
+        sys.exit(EXIT_INPUT)
+    if not state.quiet:
+        pages = sum(len(course.pages) for course in loaded)
+        state.out.print(
+            f"ok: {_plural(len(loaded), 'course')}, {_plural(pages, 'page')}", markup=False
+        )
+
+
+@cli.command("new")
+@click.argument("course_id")
+@click.option("--title", default=None, help="The course title [default: from the id].")
+@click.option(
+    "--lang",
+    "language",
+    default="en",
+    show_default=True,
+    help="The language the course is written in.",
+)
+@_project_option
+@click.pass_obj
+def new_command(
+    state: _State, course_id: str, title: str | None, language: str, project: Path
+) -> None:
+    """Start a new course in courses/COURSE_ID that builds at once."""
+    try:
+        folder = new_course(project, course_id, title, language)
+    except ScaffoldError as exc:
+        state.err.print(f"error[new]: {exc}", style="bold red", markup=False)
+        sys.exit(EXIT_INPUT)
+    if not state.quiet:
+        state.out.print(
+            f"created {folder}; build it with: packager build {course_id}", markup=False
+        )
+
+
+def main() -> None:
+    """Entry point: run the command line, turning unexpected exceptions into exit code 3."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except BaseException:
+        traceback.print_exc()
+        click.echo(
+            "internal error: this is a bug in packager; please report it with the text above",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)

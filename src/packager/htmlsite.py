@@ -1,0 +1,118 @@
+"""The HTML output format: one static, offline site per course and language.
+
+``build/<course>/<lang>/html/`` holds ``index.html`` (the course home), one file per page,
+``credits.html``, ``assets/`` (style, script, licence badge) and ``media/``. Every link is
+relative, so the site works from a USB stick as well as from a web server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from packager import languages
+from packager.licenses import badge_svg
+from packager.localefmt import LocaleFormat
+from packager.media import image_size
+from packager.model import Course, Module, Page
+from packager.render import RenderContext, render_document, render_inline_text
+from packager.templates import environment, find_static, search_path, ui_translations
+
+STATIC_FILES = ("style.css", "quiz.js")
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """An entry of the language switcher."""
+
+    code: str
+    name: str
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class PageView:
+    """A page as a template sees it: the model plus its place in the course."""
+
+    page: Page
+    module: Module
+    body: Markup
+    previous: Page | None
+    next: Page | None
+
+
+def site_files(
+    course: Course, lang: str, project: Path, published: tuple[str, ...]
+) -> dict[str, bytes]:
+    """Every file of the site for ``course`` in ``lang`` (relative path to bytes)."""
+    folders = search_path(project, course.root)
+    env = environment(folders, lang)
+    translations = ui_translations(lang)
+    sizes = _image_sizes(course)
+    ctx = RenderContext(
+        gettext=translations.gettext, image_sizes=sizes, credit_for=course.credit_for
+    )
+    common = {
+        "course": course,
+        "lang": lang,
+        "dir": languages.direction(lang),
+        "fmt": LocaleFormat(lang),
+        "inline": lambda text: Markup(render_inline_text(text, ctx)),
+        "badge": f"assets/{course.license.badge_file}",
+    }
+    files: dict[str, bytes] = {}
+
+    def emit(name: str, template: str, **values: object) -> None:
+        switcher = _language_links(course, lang, published, name)
+        html = env.get_template(template).render(
+            **common, **values, filename=name, languages=switcher
+        )
+        files[name] = html.encode("utf-8")
+
+    pages = course.pages
+    for module in course.modules:
+        for page in module.pages:
+            index = pages.index(page)
+            view = PageView(
+                page=page,
+                module=module,
+                body=Markup(render_document(page.document, ctx)),
+                previous=pages[index - 1] if index > 0 else None,
+                next=pages[index + 1] if index + 1 < len(pages) else None,
+            )
+            emit(page.filename, "page.html", view=view)
+    emit("index.html", "index.html", first=pages[0])
+    emit("credits.html", "credits.html", credits=[course.credit_for(m) for m in course.media_files])
+    for name in STATIC_FILES:
+        files[f"assets/{name}"] = find_static(folders, name).read_bytes()
+    files[f"assets/{course.license.badge_file}"] = badge_svg(course.license).encode("utf-8")
+    for credit in course.media:
+        files[f"assets/{credit.license.badge_file}"] = badge_svg(credit.license).encode("utf-8")
+    for name in course.media_files:
+        files[f"media/{name}"] = (course.root / "media" / name).read_bytes()
+    return files
+
+
+def _image_sizes(course: Course) -> Mapping[str, tuple[int, int]]:
+    sizes: dict[str, tuple[int, int]] = {}
+    for name in course.media_files:
+        size = image_size(course.root / "media" / name)
+        if size is not None:
+            sizes[f"media/{name}"] = size
+    return sizes
+
+
+def _language_links(
+    course: Course, lang: str, published: tuple[str, ...], filename: str
+) -> list[LanguageLink]:
+    """Links to the same page in every published language (sites sit side by side)."""
+    return [
+        LanguageLink(
+            code, languages.native_name(code), f"../../{code}/html/{filename}", code == lang
+        )
+        for code in published
+    ]

@@ -1,0 +1,364 @@
+"""Render a checked :class:`~packager.document.Document` to an HTML fragment.
+
+The renderer never emits raw HTML from the source: inline tags were parsed and checked by
+:mod:`packager.document` and are re-serialised from their parsed form; anything else is escaped.
+Interface words (box titles, question buttons) come through ``gettext`` so they follow the
+page's language.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from packager.document import WEB_SCHEMES, Document, Question, Span, plain_text
+from packager.markdown import BLOCK_OPEN, parser
+from packager.model import MediaCredit
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction into ``ui.pot`` without translating it here."""
+    return message
+
+
+BOX_TITLES: dict[str, str] = {
+    "objectives": N_("Objectives"),
+    "key-points": N_("Key points"),
+    "activity": N_("Activity"),
+    "reflection": N_("Reflection"),
+    "definition": N_("Definition"),
+    "reading": N_("Reading"),
+    "case-study": N_("Case study"),
+    "note": N_("Note"),
+    "summary": N_("Summary"),
+    "discussion": N_("Discussion"),
+}
+QUESTION_HINTS: dict[str, str] = {
+    "single-choice": N_("Choose one answer."),
+    "multiple-response": N_("Choose every correct answer."),
+    "true-false": N_("True or false?"),
+    "short-answer": N_("Type your answer."),
+}
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What the renderer needs besides the tokens.
+
+    ``image_sizes`` maps ``media/...`` paths to intrinsic sizes; ``credit_for`` gives a media
+    file's credit (path relative to ``media/``); ``show_credits`` puts credits under figures.
+    """
+
+    gettext: Callable[[str], str]
+    image_sizes: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    credit_for: Callable[[str], MediaCredit] | None = None
+    show_credits: bool = True
+
+
+def _safe_href(href: str) -> str:
+    scheme = urlsplit(href).scheme.lower()
+    return href if not scheme or scheme in WEB_SCHEMES else "#"
+
+
+class _Renderer(RendererHTML):
+    """markdown-it's HTML renderer with the packager's rules (methods named after token types)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        base = parser().renderer.rules
+        for name in (
+            "footnote_ref",
+            "footnote_open",
+            "footnote_close",
+            "footnote_caption",
+            "footnote_anchor_name",
+        ):
+            self.rules.setdefault(name, base[name])
+
+    @staticmethod
+    def _ctx(env: EnvType) -> RenderContext:
+        ctx = env["ctx"]
+        assert isinstance(ctx, RenderContext)
+        return ctx
+
+    def html_block(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return ""  # only comments (translator directives) get past the checker
+
+    def html_inline(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        token = tokens[idx]
+        if token.content.startswith("<!--"):
+            return ""
+        tag = token.meta.get("tag")
+        if not tag:
+            return escape(token.content)
+        closing, name, attrs = tag
+        if closing:
+            return f"</{name}>"
+        rendered = "".join(f' {attr}="{escape(value)}"' for attr, value in attrs)
+        return f"<{name}{rendered}>"
+
+    def link_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        token = tokens[idx]
+        href = _safe_href(str(token.attrs.get("href", "")))
+        title = token.attrs.get("title")
+        extra = f' title="{escape(str(title))}"' if title else ""
+        return f'<a href="{escape(href)}"{extra}>'
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        ctx = self._ctx(env)
+        src = str(token.attrs.get("src", ""))
+        alt = plain_text(token.children)
+        size = ctx.image_sizes.get(src)
+        dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
+        title = token.attrs.get("title")
+        extra = f' title="{escape(str(title))}"' if title and not token.meta.get("figure") else ""
+        safe_src = src if not urlsplit(src).scheme else ""
+        return f'<img src="{escape(safe_src)}" alt="{escape(alt)}"{dims}{extra} loading="lazy" decoding="async">'
+
+    def paragraph_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        if tokens[idx].meta.get("figure"):
+            return '<figure class="figure">'
+        return self.renderToken(tokens, idx, options, env)
+
+    def paragraph_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        opener = tokens[idx - 2]  # paragraph_open, inline, paragraph_close
+        if not opener.meta.get("figure"):
+            return self.renderToken(tokens, idx, options, env)
+        image = next(c for c in tokens[idx - 1].children or [] if c.type == "image")
+        return self._figcaption(image, self._ctx(env)) + "</figure>\n"
+
+    def _figcaption(self, image: Token, ctx: RenderContext) -> str:
+        _ = ctx.gettext
+        parts: list[str] = []
+        caption = image.attrs.get("title")
+        if caption:
+            parts.append(f'<span class="caption">{escape(str(caption))}</span>')
+        src = str(image.attrs.get("src", ""))
+        if ctx.show_credits and ctx.credit_for is not None and src.startswith("media/"):
+            credit = ctx.credit_for(src.removeprefix("media/"))
+            title = escape(credit.title)
+            if credit.source:
+                title = f'<a href="{escape(credit.source)}">{title}</a>'
+            text = escape(_("“{title}” by {author}, {license}")).format(
+                title=title,
+                author=escape(credit.author),
+                license=f'<a href="{escape(credit.license.url)}" rel="license">{escape(credit.license.label)}</a>',
+            )
+            parts.append(f'<span class="credit">{text}</span>')
+        return f"<figcaption>{' '.join(parts)}</figcaption>" if parts else ""
+
+    def table_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        label = escape(self._ctx(env).gettext("Table"))
+        return (
+            f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">\n<table>\n'
+        )
+
+    def table_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return "</table>\n</div>\n"
+
+    def box_title_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return ""  # rendered with the box, see block_open
+
+    def box_title_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return ""
+
+    def footnote_block_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        notes = escape(self._ctx(env).gettext("Notes"))
+        return (
+            '<section class="footnotes" aria-labelledby="footnotes-title">\n'
+            f'<h2 id="footnotes-title" class="footnotes-title">{notes}</h2>\n<ol class="footnotes-list">\n'
+        )
+
+    def footnote_block_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return "</ol>\n</section>\n"
+
+    def footnote_anchor(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        ident = str(tokens[idx].meta["id"] + 1)
+        if tokens[idx].meta.get("subId", 0) > 0:
+            ident += f":{tokens[idx].meta['subId']}"
+        label = escape(self._ctx(env).gettext("Back to the text"))
+        return f' <a href="#fnref{ident}" class="footnote-backref" aria-label="{label}">\u21a9\ufe0e</a>'
+
+    # -- the block structure -----------------------------------------------------------------
+
+    def render_blocks(
+        self, tokens: Sequence[Token], span: Span, env: EnvType, document: Document
+    ) -> str:
+        out: list[str] = []
+        options = parser().options
+        index = span.start
+        while index < span.end:
+            token = tokens[index]
+            if token.type == BLOCK_OPEN:
+                close = int(token.meta["close"])
+                question = document.question_at(index)
+                if question is not None:
+                    out.append(self._question(tokens, question, env, document))
+                else:
+                    out.append(self._box(tokens, index, close, env, document))
+                index = close + 1
+                continue
+            if token.type == "inline":
+                out.append(self.renderInline(token.children or [], options, env))
+            elif token.type in self.rules:
+                out.append(self.rules[token.type](tokens, index, options, env))
+            else:
+                out.append(self.renderToken(tokens, index, options, env))
+            index += 1
+        return "".join(out)
+
+    def _box(
+        self, tokens: Sequence[Token], start: int, close: int, env: EnvType, document: Document
+    ) -> str:
+        ctx = self._ctx(env)
+        kind = tokens[start].info
+        box_id = f"box-{start}"
+        body_start = start + 1
+        if body_start < close and tokens[body_start].type == "box_title_open":
+            title = self.renderInline(tokens[body_start + 1].children or [], parser().options, env)
+            body_start += 3
+        else:
+            title = escape(ctx.gettext(BOX_TITLES.get(kind, kind)))
+        body = self.render_blocks(tokens, Span(body_start, close), env, document)
+        return (
+            f'<div class="box box-{escape(kind)}" role="group" aria-labelledby="{box_id}">\n'
+            f'<p class="box-title" id="{box_id}"><span class="box-icon" aria-hidden="true"></span>{title}</p>\n'
+            f"{body}</div>\n"
+        )
+
+    def _question(
+        self, tokens: Sequence[Token], question: Question, env: EnvType, document: Document
+    ) -> str:
+        ctx = self._ctx(env)
+        _ = ctx.gettext
+        options = parser().options
+        qid = question.anchor
+        prompt = self.render_blocks(tokens, question.prompt, env, document)
+        hint = escape(_(QUESTION_HINTS.get(question.kind, "")))
+        out = [
+            f'<div class="question" id="{qid}" data-kind="{escape(question.kind)}">\n',
+            f'<div class="question-prompt" id="{qid}-prompt">\n{prompt}</div>\n',
+        ]
+        answers: list[str] = []
+        if question.kind == "short-answer":
+            accepted = [plain_text(tokens[o.inline].children).strip() for o in question.options]
+            out.append(
+                f'<p class="short-answer"><label for="{qid}-input">{hint}</label> '
+                f'<input type="text" id="{qid}-input" autocomplete="off" spellcheck="false" '
+                f'data-answers="{escape(json.dumps(accepted, ensure_ascii=False))}"></p>\n'
+            )
+            answers = [escape(a) for a in accepted]
+        else:
+            input_type = "checkbox" if question.kind == "multiple-response" else "radio"
+            out.append(
+                f'<fieldset class="question-options" aria-describedby="{qid}-prompt">\n'
+                f'<legend class="question-hint">{hint}</legend>\n'
+            )
+            for number, option in enumerate(question.options, start=1):
+                oid = f"{qid}-option-{number}"
+                label = self.renderInline(tokens[option.inline].children or [], options, env)
+                correct = " data-correct" if option.correct else ""
+                feedback = self.render_blocks(tokens, option.feedback, env, document)
+                out.append(
+                    f'<div class="option"><input type="{input_type}" name="{qid}" id="{oid}"{correct}>'
+                    f' <label for="{oid}">{label}</label>'
+                )
+                if feedback:
+                    out.append(
+                        f'\n<div class="option-feedback" id="{oid}-feedback" hidden>\n{feedback}</div>'
+                    )
+                out.append("</div>\n")
+                if option.correct:
+                    answers.append(label)
+            out.append("</fieldset>\n")
+        check = escape(_("Check"))
+        out.append(
+            f'<p class="question-actions"><button type="button" class="question-check" hidden>{check}</button></p>\n'
+            f'<p class="question-result" role="status" aria-live="polite"></p>\n'
+        )
+        out.append(self._answer_details(tokens, question, answers, env, document))
+        out.append("</div>\n")
+        return "".join(out)
+
+    def _answer_details(
+        self,
+        tokens: Sequence[Token],
+        question: Question,
+        answers: list[str],
+        env: EnvType,
+        document: Document,
+    ) -> str:
+        _ = self._ctx(env).gettext
+        summary = escape(_("Show the answer"))
+        label = escape(_("Correct answer:") if len(answers) == 1 else _("Correct answers:"))
+        items = "".join(f"<li>{a}</li>" for a in answers)
+        body = [
+            f'<details class="question-answer"><summary>{summary}</summary>\n<p>{label}</p>\n<ul>{items}</ul>\n'
+        ]
+        explained = [
+            (self.renderInline(tokens[o.inline].children or [], parser().options, env), self.render_blocks(tokens, o.feedback, env, document))
+            for o in question.options
+            if o.feedback
+        ]
+        if explained:
+            body.append('<dl class="option-explanations">\n')
+            body.extend(f"<dt>{label}</dt>\n<dd>{feedback}</dd>\n" for label, feedback in explained)
+            body.append("</dl>\n")
+        general = self.render_blocks(tokens, question.feedback, env, document)
+        if general:
+            body.append(f'<div class="question-feedback">\n{general}</div>\n')
+        body.append("</details>\n")
+        return "".join(body)
+
+
+@functools.cache
+def _renderer() -> _Renderer:
+    return _Renderer()
+
+
+def render_document(document: Document, ctx: RenderContext) -> str:
+    """The page body as HTML."""
+    env: dict[str, Any] = {**document.env, "ctx": ctx}
+    tokens = document.tokens
+    return _renderer().render_blocks(tokens, Span(0, len(tokens)), env, document)
+
+
+def render_inline_text(text: str, ctx: RenderContext) -> str:
+    """A short Markdown text (a title or an objective) as inline HTML."""
+    env: dict[str, Any] = {"ctx": ctx}
+    tokens = parser().parseInline(text, env)
+    return _renderer().renderInline(tokens[0].children or [], parser().options, env)

@@ -1,0 +1,140 @@
+"""YAML with source positions, for error messages that point at the offending key or value.
+
+PyYAML's composer keeps a position on every node; we keep those nodes (as frozen
+:class:`YamlNode` values) instead of converting to plain Python at once, so every later check can
+say where a bad value came from. Scalars stay as their source text: a course whose language is
+``no`` (Norwegian) must not become ``False``; the readers in :mod:`packager.fields` decide types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import yaml
+
+from packager.diagnostics import Location, Problems
+
+NodeKind = Literal["scalar", "seq", "map"]
+
+_STANDARD_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+)
+
+
+@dataclass(frozen=True)
+class YamlNode:
+    """One YAML node with where it starts.
+
+    ``text`` is the scalar's source text (for scalars), ``tag`` the type YAML resolved for it
+    (``tag:yaml.org,2002:int`` and so on), ``quoted`` whether it was written in quotes (so ``"1.0"``
+    is a string even though it looks like a number), ``items`` the children of a sequence and
+    ``pairs`` the key/value nodes of a mapping, in source order.
+    """
+
+    kind: NodeKind
+    location: Location
+    tag: str
+    text: str = ""
+    quoted: bool = False
+    items: tuple[YamlNode, ...] = ()
+    pairs: tuple[tuple[YamlNode, YamlNode], ...] = ()
+
+    @property
+    def type_name(self) -> str:
+        """A word for messages: ``text``, ``number``, ``list`` and so on."""
+        if self.kind == "seq":
+            return "a list"
+        if self.kind == "map":
+            return "a mapping"
+        if self.quoted:
+            return "text"
+        short = self.tag.rsplit(":", 1)[-1]
+        return {
+            "str": "text",
+            "int": "a whole number",
+            "float": "a number",
+            "bool": "true/false",
+            "null": "nothing",
+            "timestamp": "a date",
+        }.get(short, "text")
+
+    def get(self, key: str) -> YamlNode | None:
+        """The value node for ``key`` in a mapping, or None."""
+        for k, v in self.pairs:
+            if k.text == key:
+                return v
+        return None
+
+    @property
+    def is_null(self) -> bool:
+        return self.kind == "scalar" and self.tag.endswith(":null") and not self.quoted
+
+
+class _SafeComposer(yaml.SafeLoader):
+    """Only used to compose nodes, never to construct Python objects from them."""
+
+
+def parse_yaml(
+    text: str, path: str, problems: Problems, *, line_offset: int = 0
+) -> YamlNode | None:
+    """Parse ``text`` into a :class:`YamlNode` tree; report syntax problems to ``problems``.
+
+    ``line_offset`` is added to every line (front matter starts below its ``---`` line). Returns
+    None for an empty document or when the text is not valid YAML.
+    """
+    try:
+        node = yaml.compose(text, Loader=_SafeComposer)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line if mark else 0) + 1 + line_offset
+        col = (mark.column if mark else 0) + 1
+        problem = exc.problem or exc.context or "not valid YAML"
+        if "\\t" in problem or "'\\t'" in problem or "tab" in problem:
+            problem = "a tab character cannot indent YAML; use spaces"
+        problems.error(Location(path, line, col), "yaml-syntax", f"invalid YAML: {problem}")
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML always marks its errors
+        problems.error(Location(path, 1 + line_offset, 1), "yaml-syntax", f"invalid YAML: {exc}")
+        return None
+    if node is None:
+        return None
+    return _convert(node, path, problems, line_offset, set())
+
+
+def _convert(
+    node: yaml.Node, path: str, problems: Problems, offset: int, seen: set[int]
+) -> YamlNode:
+    loc = Location(path, node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+    if id(node) in seen:
+        problems.error(loc, "yaml-alias", "YAML aliases (*name) are not supported; write it out")
+        return YamlNode("scalar", loc, "tag:yaml.org,2002:null")
+    if node.tag not in _STANDARD_TAGS:
+        problems.error(loc, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
+    if isinstance(node, yaml.ScalarNode):
+        return YamlNode("scalar", loc, node.tag, str(node.value), quoted=node.style in ("'", '"'))
+    seen = seen | {id(node)}
+    if isinstance(node, yaml.SequenceNode):
+        items = tuple(_convert(child, path, problems, offset, seen) for child in node.value)
+        return YamlNode("seq", loc, node.tag, items=items)
+    assert isinstance(node, yaml.MappingNode)
+    pairs: list[tuple[YamlNode, YamlNode]] = []
+    keys: dict[str, Location] = {}
+    for key_node, value_node in node.value:
+        key = _convert(key_node, path, problems, offset, seen)
+        value = _convert(value_node, path, problems, offset, seen)
+        if key.kind != "scalar":
+            problems.error(key.location, "yaml-key", "a key must be a plain word")
+            continue
+        if key.text in keys:
+            first = keys[key.text]
+            problems.error(
+                key.location,
+                "duplicate-key",
+                f"duplicate key {key.text!r} (first given on line {first.line})",
+            )
+            continue
+        keys[key.text] = key.location
+        pairs.append((key, value))
+    return YamlNode("map", loc, node.tag, pairs=tuple(pairs))

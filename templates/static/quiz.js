@@ -1,0 +1,42 @@
+// Self-check questions: plain JavaScript, no dependencies. Without it the answers stay
+// reachable in each question's <details>.
+(function () {
+  "use strict";
+  var lang = document.documentElement.lang;
+  var texts = document.getElementById("quiz-texts");
+  var words = texts ? JSON.parse(texts.textContent) : {};
+  function say(key, fallback) { return words[key] || fallback; }
+  function normalise(value) { return value.trim().replace(/\s+/g, " ").toLocaleLowerCase(lang); }
+
+  document.querySelectorAll(".question").forEach(function (question) {
+    var button = question.querySelector(".question-check");
+    var result = question.querySelector(".question-result");
+    if (!button || !result) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var correct;
+      if (question.dataset.kind === "short-answer") {
+        var input = question.querySelector("input[type=text]");
+        var accepted = JSON.parse(input.dataset.answers).map(normalise);
+        correct = input.value.trim() !== "" && accepted.indexOf(normalise(input.value)) >= 0;
+      } else {
+        var inputs = question.querySelectorAll(".option input");
+        var chosen = 0;
+        correct = true;
+        inputs.forEach(function (input) {
+          var feedback = document.getElementById(input.id + "-feedback");
+          if (feedback) { feedback.hidden = !input.checked; }
+          if (input.checked) { chosen += 1; }
+          if (input.checked !== input.hasAttribute("data-correct")) { correct = false; }
+        });
+        if (chosen === 0) {
+          result.className = "question-result";
+          result.textContent = say("choose", "Choose an answer first.");
+          return;
+        }
+      }
+      result.className = "question-result " + (correct ? "is-correct" : "is-wrong");
+      result.textContent = correct ? say("correct", "Correct.") : say("wrong", "Not quite. Try again, or show the answer.");
+    });
+  });
+}());
