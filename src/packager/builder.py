@@ -54,7 +54,7 @@ def published_languages(course: Course) -> tuple[str, ...]:
 
 def plan(courses: list[Course], options: BuildOptions) -> list[tuple[Course, str, str]]:
     """Every (course, language, format) job the options ask for, in a stable order."""
-    jobs = []
+    jobs: list[tuple[Course, str, str]] = []
     for course in courses:
         for lang in published_languages(course):
             if options.langs and lang not in options.langs:

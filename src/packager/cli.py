@@ -73,7 +73,7 @@ _project_option = click.option(
     "--project",
     "-C",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
+    default=Path(),
     show_default=True,
     help="The project folder (holding courses/, locales/, templates/).",
 )

@@ -351,6 +351,7 @@ class _Reader:
         ]
         if len(children) == 1 and children[0].type == "image":
             paragraph.meta["figure"] = True
+            children[0].meta["figure"] = True
 
     # -- inline ----------------------------------------------------------------------------
 

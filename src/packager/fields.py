@@ -61,7 +61,8 @@ def read_str(node: YamlNode | None, problems: Problems, name: str) -> str | None
     """A non-empty single-line or multi-line text value."""
     if node is None:
         return None
-    if node.kind != "scalar" or node.is_null or (node.tag.endswith(":bool") and not node.quoted):
+    # Any scalar is text here: `language: no` is Norwegian, not false.
+    if node.kind != "scalar" or node.is_null:
         problems.error(node.location, "type", f"{name!r} must be text, not {node.type_name}")
         return None
     value = node.text.strip()

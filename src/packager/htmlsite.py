@@ -85,7 +85,7 @@ def site_files(
                 next=pages[index + 1] if index + 1 < len(pages) else None,
             )
             emit(page.filename, "page.html", view=view)
-    emit("index.html", "index.html", first=pages[0])
+    emit("index.html", "index.html", first=pages[0], cover_size=sizes.get(course.cover or ""))
     emit("credits.html", "credits.html", credits=[course.credit_for(m) for m in course.media_files])
     for name in STATIC_FILES:
         files[f"assets/{name}"] = find_static(folders, name).read_bytes()

@@ -74,7 +74,7 @@ def _block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool)
         line += 1
 
     old_parent, old_max = state.parentType, state.lineMax
-    state.parentType = "container"  # type: ignore[assignment]
+    state.parentType = "container"
     state.lineMax = line
     token = state.push(BLOCK_OPEN, "div", 1)
     token.markup = match.group(1)

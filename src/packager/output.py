@@ -35,8 +35,8 @@ def write_tree(target: Path, files: Mapping[str, bytes]) -> None:
         old: Path | None = None
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.replace(target, old / "tree")
-        os.replace(staging, target)
+            target.replace(old / "tree")
+        staging.replace(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -47,13 +47,14 @@ def write_tree(target: Path, files: Mapping[str, bytes]) -> None:
 def write_file(target: Path, data: bytes) -> None:
     """Replace the file ``target`` with ``data`` atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        tmp.chmod(0o644)
+        tmp.replace(target)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            tmp.unlink()
         raise

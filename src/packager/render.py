@@ -25,7 +25,7 @@ from packager.markdown import BLOCK_OPEN, parser
 from packager.model import MediaCredit
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     """Mark a string for extraction into ``ui.pot`` without translating it here."""
     return message
 
@@ -74,7 +74,7 @@ class _Renderer(RendererHTML):
 
     def __init__(self) -> None:
         super().__init__()
-        base = parser().renderer.rules
+        base = parser().renderer.rules  # type: ignore[attr-defined]
         for name in (
             "footnote_ref",
             "footnote_open",
@@ -324,13 +324,19 @@ class _Renderer(RendererHTML):
     ) -> str:
         _ = self._ctx(env).gettext
         summary = escape(_("Show the answer"))
-        label = escape(_("Correct answer:") if len(answers) == 1 else _("Correct answers:"))
+        if question.kind == "short-answer":
+            label = escape(_("Accepted answers:"))
+        else:
+            label = escape(_("Correct answer:") if len(answers) == 1 else _("Correct answers:"))
         items = "".join(f"<li>{a}</li>" for a in answers)
         body = [
             f'<details class="question-answer"><summary>{summary}</summary>\n<p>{label}</p>\n<ul>{items}</ul>\n'
         ]
         explained = [
-            (self.renderInline(tokens[o.inline].children or [], parser().options, env), self.render_blocks(tokens, o.feedback, env, document))
+            (
+                self.renderInline(tokens[o.inline].children or [], parser().options, env),
+                self.render_blocks(tokens, o.feedback, env, document),
+            )
             for o in question.options
             if o.feedback
         ]

@@ -1,0 +1,102 @@
+"""Shared fixtures: small courses written into a temporary project."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from packager.diagnostics import Problems
+from packager.loader import load_course
+from packager.model import Course
+
+REPO = Path(__file__).resolve().parents[1]
+
+COURSE_YAML = """\
+id: demo
+title: Demo course
+description: A small course for tests.
+language: en
+license: CC-BY-4.0
+authors:
+  - name: Test Author
+version: 1.0.0
+hours: 1
+outline:
+  - title: Module one
+    pages: [intro, quiz]
+"""
+
+INTRO = """\
+---
+title: Introduction
+duration: 10
+---
+
+## First section
+
+Some *text* with a [link](quiz.md).
+"""
+
+QUIZ = """\
+---
+title: Quiz
+kind: quiz
+duration: 5
+---
+
+::: question single-choice
+Pick one.
+
+- [x] Right
+- [ ] Wrong
+:::
+"""
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" viewBox="0 0 40 20"><title>x</title></svg>\n'
+
+CourseFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def make_course(tmp_path: Path) -> CourseFactory:
+    """Write a course ``demo`` into a project in ``tmp_path``; returns the project folder.
+
+    ``files`` maps paths relative to the course folder to their text, replacing the defaults;
+    None leaves a default file out.
+    """
+
+    def factory(files: dict[str, str | None] | None = None, course_id: str = "demo") -> Path:
+        root = tmp_path / "courses" / course_id
+        defaults: dict[str, str | None] = {
+            "course.yaml": COURSE_YAML.replace("id: demo", f"id: {course_id}"),
+            "pages/intro.md": INTRO,
+            "pages/quiz.md": QUIZ,
+            "media/pic.svg": SVG,
+        }
+        defaults.update(files or {})
+        for name, text in defaults.items():
+            if text is None:
+                continue
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return tmp_path
+
+    return factory
+
+
+def load(project: Path, course_id: str = "demo") -> tuple[Course | None, list[str]]:
+    """Load a course; return it and its formatted problems."""
+    problems = Problems()
+    course = load_course(project, course_id, problems)
+    return course, [d.format() for d in problems.sorted()]
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Path:
+    """A copy of the repository's courses (the sample course) in a temporary project."""
+    shutil.copytree(REPO / "courses", tmp_path / "courses")
+    return tmp_path

@@ -1,0 +1,140 @@
+"""Whole builds: the sample course, reproducibility, atomicity, and the site's own links."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from lxml import html as lxml_html
+
+from packager.builder import BuildOptions, build
+from packager.diagnostics import InputError, Problems
+from tests.conftest import INTRO, CourseFactory
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _build(project: Path, out: Path | None = None, **kwargs: object) -> list[Path]:
+    options = BuildOptions(project=project, out=out or project / "build", **kwargs)  # type: ignore[arg-type]
+    return [o.path for o in build(options, Problems())]
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import REPO
+
+    out = tmp_path_factory.mktemp("site")
+    (path,) = _build(REPO, out=out, courses=("oer-recommendation",))
+    return path
+
+
+def test_sample_course_builds_every_page(sample_site: Path) -> None:
+    from tests.conftest import REPO
+
+    pages = sorted(p.stem for p in (REPO / "courses/oer-recommendation/pages").glob("*.md"))
+    built = sorted(p.stem for p in sample_site.glob("*.html"))
+    assert built == sorted([*pages, "index", "credits"])
+    assert (sample_site / "assets/style.css").is_file()
+    assert (sample_site / "media/timeline.svg").is_file()
+
+
+def test_sample_site_links_and_ids_resolve(sample_site: Path) -> None:
+    """Every local href and src names a file in the site, and every #anchor exists there."""
+    ids: dict[str, set[str]] = {}
+    docs = {p.name: lxml_html.parse(str(p)).getroot() for p in sample_site.glob("*.html")}
+    for name, root in docs.items():
+        found = [el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")]
+        assert len(found) == len(set(found)), f"duplicate ids in {name}"
+        ids[name] = set(found)
+    for name, root in docs.items():
+        for el in root.iter("a", "img", "link", "script"):
+            target = el.get("href") or el.get("src")
+            if not target or urlsplit(target).scheme or target.startswith("../../"):
+                continue
+            parts = urlsplit(target)
+            file = parts.path or name
+            assert (sample_site / file).is_file(), f"{name}: {target} does not exist"
+            if parts.fragment and file.endswith(".html"):
+                assert parts.fragment in ids[file], f"{name}: #{parts.fragment} missing in {file}"
+
+
+def test_sample_site_is_accessible_by_construction(sample_site: Path) -> None:
+    for page in sample_site.glob("*.html"):
+        root = lxml_html.parse(str(page)).getroot()
+        assert root.get("lang") == "en" and root.get("dir") == "ltr"
+        assert len(root.findall(".//h1")) == 1, page.name
+        assert (
+            root.find(".//main") is not None and root.find(".//a[@class='skip-link']") is not None
+        )
+        for img in root.iter("img"):
+            decorative = img.get("class") == "cover"
+            assert img.get("alt") == "" if decorative else img.get("alt"), f"{page.name}: image without alt"
+        levels = [int(h.tag[1]) for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+        for before, after in itertools.pairwise(levels):
+            assert after <= before + 1, f"{page.name}: heading level jumps {before} -> {after}"
+
+
+def test_sample_quiz_has_every_question_type(sample_site: Path) -> None:
+    kinds = set()
+    for page in sample_site.glob("*.html"):
+        root = lxml_html.parse(str(page)).getroot()
+        kinds |= {q.get("data-kind") for q in root.find_class("question")}
+    assert kinds == {"single-choice", "multiple-response", "true-false", "short-answer"}
+
+
+def test_two_builds_are_byte_identical(make_course: CourseFactory, tmp_path: Path) -> None:
+    project = make_course()
+    first = _build(project, out=tmp_path / "a")[0]
+    second = _build(project, out=tmp_path / "b")[0]
+    assert _tree_digest(first) == _tree_digest(second)
+    assert _tree_digest(first)  # not vacuous
+
+
+def test_failed_build_keeps_previous_output(make_course: CourseFactory) -> None:
+    project = make_course()
+    (site,) = _build(project)
+    before = _tree_digest(site)
+    make_course({"pages/intro.md": INTRO + "\n[broken](gone.md)\n"})
+    with pytest.raises(InputError) as caught:
+        _build(project)
+    assert [d.code for d in caught.value.diagnostics] == ["broken-link"]
+    assert _tree_digest(site) == before
+
+
+def test_rebuild_replaces_stale_files(make_course: CourseFactory) -> None:
+    project = make_course()
+    (site,) = _build(project)
+    (site / "stale.html").write_text("old")
+    _build(project)
+    assert not (site / "stale.html").exists()
+    assert not [p for p in site.parent.iterdir() if p.name.startswith(".")], (
+        "temporary folders left behind"
+    )
+
+
+def test_strict_turns_warnings_into_failure(make_course: CourseFactory) -> None:
+    project = make_course({"pages/intro.md": INTRO + "\n![](media/pic.svg)\n"})
+    _build(project)  # a warning alone does not fail
+    with pytest.raises(InputError):
+        _build(project, strict=True)
+
+
+def test_course_can_override_a_template(make_course: CourseFactory) -> None:
+    project = make_course()
+    override = project / "courses/demo/templates/credits.html"
+    override.parent.mkdir()
+    override.write_text(
+        '{% extends "base.html" %}{% block main %}<h1>Our own credits</h1>{% endblock %}'
+    )
+    (site,) = _build(project)
+    assert "<h1>Our own credits</h1>" in (site / "credits.html").read_text()
+    assert "<h1>Introduction</h1>" in (site / "intro.html").read_text()

@@ -1,0 +1,74 @@
+"""Rendering: a golden page with every feature, and the escaping rules."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from packager.diagnostics import Problems
+from packager.document import read_document
+from packager.licenses import LICENSES
+from packager.markdown import split_front_matter
+from packager.model import MediaCredit
+from packager.render import RenderContext, render_document, render_inline_text
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _ctx() -> RenderContext:
+    def credit(path: str) -> MediaCredit:
+        return MediaCredit(
+            path, "Grey <box>", "A. Author", LICENSES["CC-BY-4.0"], "https://example.org/src"
+        )
+
+    return RenderContext(gettext=str, image_sizes={"media/pic.svg": (40, 20)}, credit_for=credit)
+
+
+def _render(text: str) -> tuple[str, list[str]]:
+    _yaml, _line, body = split_front_matter(text)
+    problems = Problems()
+    document = read_document(body, "page.md", None, problems)
+    return render_document(document, _ctx()), [d.format() for d in problems.sorted()]
+
+
+def test_golden_features_page() -> None:
+    """Compare with tests/golden/features.html; UPDATE_GOLDEN=1 rewrites it for review."""
+    html, problems = _render((GOLDEN / "features.md").read_text(encoding="utf-8"))
+    assert problems == []
+    golden = GOLDEN / "features.html"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(html, encoding="utf-8")
+    assert html == golden.read_text(encoding="utf-8")
+
+
+def test_text_is_escaped() -> None:
+    html, _ = _render('A <b>tag</b> & "quotes" <3\n')
+    assert "<b>" not in html
+    assert "&lt;b&gt;tag&lt;/b&gt; &amp; &quot;quotes&quot; &lt;3" in html
+
+
+def test_unsafe_link_is_never_rendered_even_unchecked() -> None:
+    html, problems = _render("[x](javascript:alert(1)) [y](data:text/html,hi)\n")
+    assert [p.split(": ")[1] for p in problems] == ["error[unsafe-url]", "error[unsafe-url]"]
+    assert "javascript:" not in html and "data:" not in html
+
+
+def test_allowed_inline_html_is_reserialised() -> None:
+    html, problems = _render("<span lang='fr' dir=ltr>bonjour</span> <sup>2</sup>\n")
+    assert problems == []
+    assert '<span lang="fr" dir="ltr">bonjour</span> <sup>2</sup>' in html
+
+
+def test_inline_text_rendering_escapes_html() -> None:
+    assert render_inline_text("*Open* <img src=x onerror=alert(1)>", _ctx()) == (
+        "<em>Open</em> &lt;img src=x onerror=alert(1)&gt;"
+    )
+
+
+def test_box_default_title_comes_from_gettext() -> None:
+    _yaml, _line, body = split_front_matter("::: reflection\nThink.\n:::\n")
+    document = read_document(body, "p.md", None, Problems())
+    ctx = RenderContext(gettext=lambda s: {"Reflection": "Réflexion"}.get(s, s))
+    assert '<span class="box-icon" aria-hidden="true"></span>Réflexion</p>' in render_document(
+        document, ctx
+    )
