@@ -77,7 +77,9 @@ def test_sample_site_is_accessible_by_construction(sample_site: Path) -> None:
         )
         for img in root.iter("img"):
             decorative = img.get("class") == "cover"
-            assert img.get("alt") == "" if decorative else img.get("alt"), f"{page.name}: image without alt"
+            assert img.get("alt") == "" if decorative else img.get("alt"), (
+                f"{page.name}: image without alt"
+            )
         levels = [int(h.tag[1]) for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
         for before, after in itertools.pairwise(levels):
             assert after <= before + 1, f"{page.name}: heading level jumps {before} -> {after}"

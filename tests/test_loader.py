@@ -70,7 +70,7 @@ def test_valid_course_loads(make_course: CourseFactory) -> None:
         ),
         (
             COURSE_YAML.replace("hours: 1", "hours: [1"),
-            [f"{Y}:10:8: error[yaml-syntax]: invalid YAML: expected ',' or ']', but got ':'"],
+            [f"{Y}:10:8: error[yaml-syntax]: invalid YAML: did not find expected ',' or ']'"],
         ),
         (
             COURSE_YAML.replace("version: 1.0.0", "\tversion: 1.0.0"),

@@ -6,7 +6,9 @@ loaded and checked before anything is written; when a problem fails the build, n
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +44,26 @@ class Output:
     files: int
 
 
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while loading courses.
+
+    A loaded course keeps every page's tokens alive: hundreds of thousands of small objects that
+    the default thresholds make the collector rescan over and over (a third of the load time of
+    the 200-page benchmark). Those objects hold no cycles worth collecting early.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], 50_000), old[1], old[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def check(project: Path, courses: tuple[str, ...], problems: Problems) -> list[Course]:
     """Load and check the named courses (all by default), gathering every problem."""
-    return load_project(project, list(courses) or None, problems)
+    with fewer_collections():
+        return load_project(project, list(courses) or None, problems)
 
 
 def published_languages(course: Course) -> tuple[str, ...]:
@@ -73,11 +92,12 @@ def build(
     if problems.fails(options.strict):
         raise InputError(problems.sorted())
     outputs = []
-    for course, lang, fmt in plan(courses, options):
-        if progress is not None:
-            progress(f"{course.id} [{lang}] {fmt}")
-        target = options.out / course.id / lang / fmt
-        files = site_files(course, lang, options.project, published_languages(course))
-        write_tree(target, files)
-        outputs.append(Output(course.id, lang, fmt, target, len(files)))
+    with fewer_collections():
+        for course, lang, fmt in plan(courses, options):
+            if progress is not None:
+                progress(f"{course.id} [{lang}] {fmt}")
+            target = options.out / course.id / lang / fmt
+            files = site_files(course, lang, options.project, published_languages(course))
+            write_tree(target, files)
+            outputs.append(Output(course.id, lang, fmt, target, len(files)))
     return outputs

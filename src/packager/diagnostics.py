@@ -103,6 +103,11 @@ class InputError(Exception):
 
 def display_path(path: Path, root: Path) -> str:
     """``path`` as users should see it: relative to the project root when inside it."""
+    if not path.is_absolute() and not root.is_absolute() and ".." not in path.parts:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

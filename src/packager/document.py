@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -29,6 +29,7 @@ from markdown_it.token import Token
 from packager.diagnostics import Location, Problems
 from packager.fields import suggest
 from packager.markdown import BLOCK_CLOSE, BLOCK_OPEN, parser
+from packager.media import MediaFiles
 
 BOX_KINDS = (
     "objectives",
@@ -185,10 +186,10 @@ def parse_tag(html: str) -> tuple[bool, str, tuple[tuple[str, str], ...]] | None
 class _Reader:
     """The checks and annotations of one page; see :func:`read_document`."""
 
-    def __init__(self, body: str, path: str, course_root: Path | None, problems: Problems) -> None:
+    def __init__(self, body: str, path: str, media: MediaFiles | None, problems: Problems) -> None:
         self.lines = body.split("\n")
         self.path = path
-        self.course_root = course_root
+        self.media = media
         self.problems = problems
         self.env: dict[str, Any] = {}
         self.headings: list[Heading] = []
@@ -428,7 +429,7 @@ class _Reader:
         if self._media_path(path, location, "image") is not None:
             self.images.append(ImageRef(path, alt, location))
 
-    def _media_path(self, path: str, location: Location, what: str) -> Path | None:
+    def _media_path(self, path: str, location: Location, what: str) -> str | None:
         """Check that ``path`` names an existing file inside ``media/``; return it."""
         pure = PurePosixPath(path)
         if pure.is_absolute() or ".." in pure.parts or "\\" in path:
@@ -443,23 +444,22 @@ class _Reader:
                 location, "media-path", f"the {what} {path!r} must be a file in media/"
             )
             return None
-        if self.course_root is None:
-            return None
-        media = (self.course_root / "media").resolve()
-        target = (self.course_root / path).resolve()
-        if not target.is_relative_to(media):
+        if self.media is None:
+            return path
+        name = path.removeprefix("media/")
+        if name in self.media.outside:
             self.problems.error(
                 location,
                 "path-outside-course",
                 f"the {what} {path!r} is a link to a file outside the course",
             )
             return None
-        if not target.is_file():
+        if name not in self.media.inside:
             self.problems.error(
                 location, "missing-media", f"the {what} file {path!r} does not exist"
             )
             return None
-        return target
+        return path
 
     def _html_inline(self, token: Token, block: Token | None) -> None:
         html = token.content
@@ -569,7 +569,15 @@ class _Reader:
         correct = bool(match and match.group(1) in "xX")
         if match:
             inline.content = inline.content[match.end() :]
-            inline.children = parser().parseInline(inline.content, self.env)[0].children
+            first = (inline.children or [None])[0]
+            if (
+                first is not None
+                and first.type == "text"
+                and first.content.startswith(match.group(0))
+            ):
+                first.content = first.content[match.end() :]  # the common case: no need to re-parse
+            else:
+                inline.children = parser().parseInline(inline.content, self.env)[0].children
         elif kind != "short-answer":
             self.problems.error(
                 self.loc(inline),
@@ -612,10 +620,10 @@ class _Reader:
             )
 
 
-def read_document(body: str, path: str, course_root: Path | None, problems: Problems) -> Document:
+def read_document(body: str, path: str, media: MediaFiles | None, problems: Problems) -> Document:
     """Parse, check and annotate a page body (front matter already blanked out).
 
-    ``path`` is the file as shown in messages; ``course_root`` the course folder media paths are
-    checked against (None skips file checks, for snippets).
+    ``path`` is the file as shown in messages; ``media`` the course's media files that images and
+    links are checked against (None skips that check, for snippets).
     """
-    return _Reader(body, path, course_root, problems).read(body)
+    return _Reader(body, path, media, problems).read(body)

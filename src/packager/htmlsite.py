@@ -66,17 +66,29 @@ def site_files(
     }
     files: dict[str, bytes] = {}
 
-    def emit(name: str, template: str, **values: object) -> None:
+    navs: dict[int, str] = {}
+
+    def course_nav(module: Module | None, filename: str) -> Markup:
+        """The navigation for a page: rendered once per module, then the page's link marked."""
+        key = id(module)
+        if key not in navs:
+            navs[key] = env.get_template("nav.html").render(**common, current_module=module)
+        link = f'<a href="{filename}">'
+        return Markup(navs[key].replace(link, f'<a href="{filename}" aria-current="page">', 1))
+
+    def emit(name: str, template: str, current_module: Module | None, **values: object) -> None:
         switcher = _language_links(course, lang, published, name)
+        nav = course_nav(current_module, name)
         html = env.get_template(template).render(
-            **common, **values, filename=name, languages=switcher
+            **common, **values, filename=name, languages=switcher, course_nav=nav
         )
         files[name] = html.encode("utf-8")
 
     pages = course.pages
+    index = -1
     for module in course.modules:
         for page in module.pages:
-            index = pages.index(page)
+            index += 1
             view = PageView(
                 page=page,
                 module=module,
@@ -84,9 +96,16 @@ def site_files(
                 previous=pages[index - 1] if index > 0 else None,
                 next=pages[index + 1] if index + 1 < len(pages) else None,
             )
-            emit(page.filename, "page.html", view=view)
-    emit("index.html", "index.html", first=pages[0], cover_size=sizes.get(course.cover or ""))
-    emit("credits.html", "credits.html", credits=[course.credit_for(m) for m in course.media_files])
+            emit(page.filename, "page.html", view=view, current_module=module)
+    emit(
+        "index.html",
+        "index.html",
+        first=pages[0],
+        cover_size=sizes.get(course.cover or ""),
+        current_module=None,
+    )
+    credits = [course.credit_for(m) for m in course.media_files]
+    emit("credits.html", "credits.html", credits=credits, current_module=None)
     for name in STATIC_FILES:
         files[f"assets/{name}"] = find_static(folders, name).read_bytes()
     files[f"assets/{course.license.badge_file}"] = badge_svg(course.license).encode("utf-8")

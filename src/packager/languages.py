@@ -26,6 +26,7 @@ def direction(tag: str) -> str:
     return "rtl" if locale is not None and locale.text_direction == "rtl" else "ltr"
 
 
+@functools.cache
 def native_name(tag: str) -> str:
     """The language's name in itself (``français``, ``العربية``), for the language switcher."""
     locale = locale_for(tag)

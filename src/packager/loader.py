@@ -32,6 +32,7 @@ from packager.fields import (
 )
 from packager.licenses import LICENSES, License
 from packager.markdown import split_front_matter
+from packager.media import MediaFiles
 from packager.model import Author, Course, MediaCredit, Module, Page, PageKind
 from packager.yamlsource import YamlNode, parse_yaml
 
@@ -146,6 +147,7 @@ class _CourseReader:
         self.course_id = course_id
         self.shown = shown
         self.problems = problems
+        self.media = MediaFiles()
 
     def read(self, node: YamlNode) -> Course | None:
         p = self.problems
@@ -183,7 +185,8 @@ class _CourseReader:
                 f"{language!r} is the source language; list only translations",
             )
         license_ = self._license(node.get("license"), "license")
-        media_files = self._media_files()
+        self.media = MediaFiles.scan(self.root / "media")
+        media_files = set(self.media.inside)
         pages_found = self._page_files()
         modules = self._outline(node.get("outline"), pages_found)
         cover = self._media_ref(node.get("cover"), "cover", media_files)
@@ -281,12 +284,6 @@ class _CourseReader:
                     )
                 )
         return tuple(authors)
-
-    def _media_files(self) -> set[str]:
-        media = self.root / "media"
-        if not media.is_dir():
-            return set()
-        return {p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file()}
 
     def _page_files(self) -> dict[str, Path]:
         folder = self.root / "pages"
@@ -460,7 +457,7 @@ class _CourseReader:
             p.error(
                 url_node.location, "unknown-key", "'url' is only for weblink pages (kind: weblink)"
             )
-        document: Document = read_document(body, shown, self.root, p)
+        document: Document = read_document(body, shown, self.media, p)
         if kind is PageKind.QUIZ and not document.questions:
             p.error(
                 Location(shown), "empty-quiz", "a quiz page holds at least one '::: question' block"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from babel import Locale
@@ -29,16 +30,22 @@ class LocaleFormat:
         hours, minutes = divmod(value, 60)
         parts = []
         if hours:
-            parts.append(format_unit(hours, "duration-hour", length="long", locale=self.locale))
+            parts.append(_unit(self.lang, hours, "duration-hour"))
         if minutes or not hours:
-            parts.append(format_unit(minutes, "duration-minute", length="long", locale=self.locale))
+            parts.append(_unit(self.lang, minutes, "duration-minute"))
         return " ".join(parts)
 
     def hours(self, value: float) -> str:
-        return format_unit(value, "duration-hour", length="long", locale=self.locale)
+        return _unit(self.lang, value, "duration-hour")
 
     def date(self, value: dt.date) -> str:
         return format_date(value, "long", locale=self.locale)
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unit(lang: str, value: float, unit: str) -> str:
+    """Cached: every page of a site prints the same few durations."""
+    return format_unit(value, unit, length="long", locale=LocaleFormat(lang).locale)

@@ -8,11 +8,38 @@ from __future__ import annotations
 
 import re
 import struct
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 _SVG_LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$")
+
+
+@dataclass(frozen=True)
+class MediaFiles:
+    """What a course's ``media/`` folder holds, listed once per course.
+
+    ``inside`` are regular files (paths relative to ``media/``); ``outside`` are links that
+    resolve to somewhere outside the folder, which no page may use.
+    """
+
+    inside: frozenset[str] = frozenset()
+    outside: frozenset[str] = frozenset()
+
+    @classmethod
+    def scan(cls, folder: Path) -> MediaFiles:
+        if not folder.is_dir():
+            return cls()
+        base = folder.resolve()
+        inside, outside = set(), set()
+        for path in folder.rglob("*"):
+            name = path.relative_to(folder).as_posix()
+            if not path.resolve().is_relative_to(base):
+                outside.add(name)
+            elif path.is_file():
+                inside.add(name)
+        return cls(frozenset(inside), frozenset(outside))
 
 
 def image_size(path: Path) -> tuple[int, int] | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,7 +101,7 @@ class Course:
     forum_url: str | None = None
     cover: str | None = None
 
-    @property
+    @functools.cached_property
     def pages(self) -> tuple[Page, ...]:
         """Every page in outline order."""
         return tuple(page for module in self.modules for page in module.pages)

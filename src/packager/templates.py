@@ -48,6 +48,7 @@ def environment(folders: tuple[Path, ...], lang: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build; skip a stat per page
     )
     env.install_gettext_translations(ui_translations(lang), newstyle=True)  # type: ignore[attr-defined]
     return env

@@ -1,0 +1,161 @@
+"""HTML rendering speed against markdown-it-py alone, on a generated 200-page course.
+
+Run: ``.venv/bin/python benchmarks/bench_html.py`` (``--pages N``, ``--repeat N``).
+
+Both figures come from the same run on the same Markdown, so the ratio holds on a noisy, shared
+machine where absolute times do not. Baseline: markdown-it-py parsing and rendering each page body
+with the stock plugins for the same syntax (tables, strikethrough, mdit-py-plugins' footnotes and
+``:::`` containers, front matter); plain CommonMark is printed too, for reference. Packager: loading and checking the course (YAML, front matter, links,
+media) and rendering every page through the templates, in memory; and the same plus writing the
+site to disk. Goal: packager's rendering at most 2x the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from packager.builder import BuildOptions, build, check, fewer_collections
+from packager.diagnostics import Problems
+from packager.htmlsite import site_files
+
+PAGE = """\
+---
+title: Page {n}
+duration: 10
+objectives:
+  - Understand topic {n}.
+---
+
+## Topic {n}
+
+Open educational resources are *teaching* and **learning** materials that anyone may use,
+adapt and share. See [the next page](page-{next}.md) and the [licence](https://creativecommons.org/licenses/by/4.0/).
+
+- A first point about `topic {n}`
+- A second point, with a [link](page-{prev}.md#topic-{prev})
+  - and a nested point
+
+| Year | Event |
+| ---- | ----- |
+| 2002 | The term OER |
+| 2019 | The Recommendation |
+
+::: activity Try it
+Find an open resource and check its licence. Then write a sentence about it.
+:::
+
+![A grey box](media/pic.svg "A caption")
+
+::: question single-choice
+Which licence is open?
+
+- [x] CC BY
+
+  Yes.
+- [ ] All rights reserved
+
+Open licences grant permissions in advance.
+:::
+
+A closing paragraph with a footnote[^1].
+
+[^1]: The note.
+"""
+
+
+def make_course(project: Path, pages: int) -> None:
+    root = project / "courses" / "bench"
+    (root / "pages").mkdir(parents=True)
+    (root / "media").mkdir()
+    (root / "media" / "pic.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><title>x</title></svg>'
+    )
+    ids = [f"page-{n}" for n in range(pages)]
+    for n in range(pages):
+        text = PAGE.format(n=n, next=(n + 1) % pages, prev=(n - 1) % pages)
+        (root / "pages" / f"page-{n}.md").write_text(text)
+    modules = "\n".join(
+        f"  - title: Module {m}\n    pages: [{', '.join(ids[m * 10 : m * 10 + 10])}]"
+        for m in range(pages // 10)
+    )
+    (root / "course.yaml").write_text(
+        "id: bench\ntitle: Bench\ndescription: Generated.\nlanguage: en\nlicense: CC-BY-4.0\n"
+        "authors:\n  - name: Bench\nversion: 1.0.0\nhours: 30\noutline:\n" + modules + "\n"
+    )
+
+
+def best_of(repeat: int, work: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp)
+        make_course(project, args.pages)
+        bodies = [p.read_text() for p in sorted((project / "courses/bench/pages").glob("*.md"))]
+        plain = MarkdownIt("commonmark").enable("table")
+        md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+        md.use(front_matter_plugin).use(footnote_plugin)
+        for name in ("activity", "question"):
+            md.use(container_plugin, name=name)
+
+        def plain_commonmark() -> None:
+            for body in bodies:
+                plain.render(body)
+
+        def baseline() -> None:
+            for body in bodies:
+                md.render(body)
+
+        def packager_render() -> None:
+            problems = Problems()
+            (course,) = check(project, ("bench",), problems)
+            assert not problems.errors, problems.sorted()[:3]
+            with fewer_collections():
+                site_files(course, "en", project, ("en",))
+
+        def packager_build() -> None:
+            build(BuildOptions(project=project, out=project / "build"), Problems())
+
+        baseline()
+        packager_render()  # warm caches (templates, parser) as a long build would
+        base = best_of(args.repeat, baseline)
+        commonmark = best_of(args.repeat, plain_commonmark)
+        render = best_of(args.repeat, packager_render)
+        full = best_of(args.repeat, packager_build)
+    pages = args.pages
+    print(f"HTML rendering, {pages} pages, median of {args.repeat} runs")
+    print(f"{'':34}{'seconds':>10}{'pages/s':>10}{'ratio':>8}")
+    print(
+        f"{'markdown-it-py, CommonMark only':34}{commonmark:10.3f}{pages / commonmark:10.0f}{commonmark / base:8.2f}"
+    )
+    print(f"{'markdown-it-py + plugins (baseline)':34}{base:10.3f}{pages / base:10.0f}{1:8.2f}")
+    print(
+        f"{'packager: load, check, render':34}{render:10.3f}{pages / render:10.0f}{render / base:8.2f}"
+    )
+    print(f"{'packager: whole build to disk':34}{full:10.3f}{pages / full:10.0f}{full / base:8.2f}")
+    verdict = "met" if render / base <= 2.0 else "NOT met"
+    print(f"goal: load+check+render at most 2.00x the baseline: {verdict} ({render / base:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
