@@ -569,7 +569,7 @@ class _Reader:
         correct = bool(match and match.group(1) in "xX")
         if match:
             inline.content = inline.content[match.end() :]
-            first = (inline.children or [None])[0]
+            first = inline.children[0] if inline.children else None
             if (
                 first is not None
                 and first.type == "text"
