@@ -114,3 +114,9 @@ def test_build_py_builds_like_the_cli(make_course: CourseFactory) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (project / "build/demo/en/html/intro.html").is_file()
+
+
+def test_quiet_after_the_command_prints_nothing(make_course: CourseFactory) -> None:
+    result = run("build", "-q", cwd=make_course())
+    assert result.returncode == 0
+    assert result.stdout == "" and result.stderr == ""

@@ -26,7 +26,7 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class _State:
-    def __init__(self, quiet: bool, verbose: int) -> None:
+    def __init__(self, quiet: bool = False, verbose: int = 0) -> None:
         self.quiet = quiet
         self.verbose = verbose
         self.err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -69,6 +69,31 @@ def _progress(state: _State) -> Iterator[Callable[[str], None]]:
         yield lambda text: progress.update(task, description=text)
 
 
+def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(_State).quiet = True
+
+
+def _set_verbose(ctx: click.Context, _param: click.Parameter, value: int) -> None:
+    if value:
+        ctx.ensure_object(_State).verbose += value
+
+
+def _verbosity(command: Callable[..., None]) -> Callable[..., None]:
+    """``-q``/``-v`` after the command name too (``packager build -q``)."""
+    command = click.option(
+        "-v", "--verbose", count=True, expose_value=False, callback=_set_verbose, help="Print more."
+    )(command)
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_quiet,
+        help="Print only errors.",
+    )(command)
+
+
 _project_option = click.option(
     "--project",
     "-C",
@@ -89,10 +114,13 @@ def cli(ctx: click.Context, quiet: bool, verbose: int) -> None:
 
     Exit codes: 0 success, 1 problems in the input, 2 wrong usage, 3 internal error.
     """
-    ctx.obj = _State(quiet, verbose)
+    state = ctx.ensure_object(_State)
+    state.quiet = state.quiet or quiet
+    state.verbose += verbose
 
 
 @cli.command("build")
+@_verbosity
 @click.argument("courses", nargs=-1)
 @click.option(
     "--format",
@@ -158,6 +186,7 @@ def build_command(
 
 
 @cli.command("check")
+@_verbosity
 @click.argument("courses", nargs=-1)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @_project_option
@@ -181,6 +210,7 @@ def check_command(state: _State, courses: tuple[str, ...], strict: bool, project
 
 
 @cli.command("new")
+@_verbosity
 @click.argument("course_id")
 @click.option("--title", default=None, help="The course title [default: from the id].")
 @click.option(
