@@ -9,7 +9,7 @@ else sees them:
   piece of text in a page is an ``inline`` token that translation can substitute;
 - a question's ``[x]`` / ``[ ]`` markers are removed from the option text and kept in
   :class:`Question`, so they are never part of a message;
-- links to ``page.md#anchor`` are rewritten to ``page.html#anchor``.
+- an unsafe link (``javascript:``) gets the harmless target ``#``.
 
 After that the tokens are treated as immutable; translation works on copies and keeps token
 indices, so the spans recorded in :class:`Question` are valid in every language.
@@ -368,7 +368,6 @@ class _Reader:
 
     def _link(self, token: Token, block: Token | None) -> None:
         href = str(token.attrs.get("href", ""))
-        token.meta["source_href"] = href
         location = self.loc(block, href)
         parts = urlsplit(href)
         if parts.scheme:
@@ -402,9 +401,6 @@ class _Reader:
             )
             return
         self.links.append(PageLink(pure.stem, anchor, location))
-        token.attrSet(
-            "href", f"{pure.stem}.html" + (f"#{parts.fragment}" if parts.fragment else "")
-        )
 
     def _image(self, token: Token, block: Token | None) -> None:
         src = str(token.attrs.get("src", ""))

@@ -65,8 +65,14 @@ class RenderContext:
 
 
 def _safe_href(href: str) -> str:
-    scheme = urlsplit(href).scheme.lower()
-    return href if not scheme or scheme in WEB_SCHEMES else "#"
+    """The href to write: a page's ``.md`` file becomes its ``.html``; unsafe schemes become ``#``."""
+    parts = urlsplit(href)
+    scheme = parts.scheme.lower()
+    if scheme:
+        return href if scheme in WEB_SCHEMES else "#"
+    if parts.path.endswith(".md") and "/" not in parts.path:
+        return parts.path[:-3] + ".html" + (f"#{parts.fragment}" if parts.fragment else "")
+    return href
 
 
 class _Renderer(RendererHTML):
@@ -89,6 +95,13 @@ class _Renderer(RendererHTML):
         ctx = env["ctx"]
         assert isinstance(ctx, RenderContext)
         return ctx
+
+    def softbreak(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return (
+            " "  # a line wrap in the source is a space: the same HTML however the text is wrapped
+        )
 
     def html_block(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
