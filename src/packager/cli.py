@@ -19,8 +19,10 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from packager import __version__
 from packager.builder import FORMATS, BuildOptions, build, check
-from packager.diagnostics import Diagnostic, InputError, Problems, Severity
+from packager.diagnostics import Diagnostic, InputError, Problems, Severity, display_path
+from packager.model import Course
 from packager.scaffold import ScaffoldError, new_course
+from packager.workflow import Written, extract, init, update
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -235,6 +237,83 @@ def new_command(
         state.out.print(
             f"created {folder}; build it with: packager build {course_id}", markup=False
         )
+
+
+def _load_or_exit(
+    state: _State, project: Path, courses: tuple[str, ...], strict: bool = False
+) -> list[Course]:
+    """Load and check courses for a translation command; exit 1 on problems."""
+    problems = Problems()
+    try:
+        loaded = check(project, courses, problems)
+    except InputError as exc:
+        state.report(list(exc.diagnostics), strict)
+        sys.exit(EXIT_INPUT)
+    if problems.fails(strict):
+        state.report(problems.sorted(), strict)
+        sys.exit(EXIT_INPUT)
+    return loaded
+
+
+def _print_written(state: _State, written: list[Written], project: Path) -> None:
+    if state.quiet:
+        return
+    for item in written:
+        shown = display_path(item.path, project)
+        if item.report is not None:
+            r = item.report
+            summary = f"{r.kept} kept, {r.normalised} kept after a markup or spacing change, {r.fuzzy} fuzzy, {r.new} new, {r.obsolete} made obsolete"
+            state.out.print(
+                f"{'updated' if item.changed else 'up to date'} {shown}: {summary}", markup=False
+            )
+        else:
+            state.out.print(f"{'wrote' if item.changed else 'unchanged'} {shown}", markup=False)
+
+
+@cli.command("extract")
+@_verbosity
+@click.argument("courses", nargs=-1)
+@_project_option
+@click.pass_obj
+def extract_command(state: _State, courses: tuple[str, ...], project: Path) -> None:
+    """Write the translation templates locales/COURSE.pot and locales/ui.pot."""
+    loaded = _load_or_exit(state, project, courses)
+    _print_written(state, extract(project, loaded), project)
+
+
+@cli.command("init")
+@_verbosity
+@click.argument("course")
+@click.option(
+    "--lang", "lang", required=True, help="The new language (BCP 47, like fr or zh-Hans)."
+)
+@_project_option
+@click.pass_obj
+def init_command(state: _State, course: str, lang: str, project: Path) -> None:
+    """Start translating COURSE into a new language: locales/LANG/LC_MESSAGES/COURSE.po."""
+    (loaded,) = _load_or_exit(state, project, (course,))
+    problems = Problems()
+    written = init(project, loaded, lang, problems)
+    state.report(problems.sorted(), False)
+    _print_written(state, written, project)
+    if problems.errors:
+        sys.exit(EXIT_INPUT)
+
+
+@cli.command("update")
+@_verbosity
+@click.argument("courses", nargs=-1)
+@_project_option
+@click.pass_obj
+def update_command(state: _State, courses: tuple[str, ...], project: Path) -> None:
+    """Extract, then merge the templates into every catalogue (nothing a translator wrote is lost)."""
+    loaded = _load_or_exit(state, project, courses)
+    problems = Problems()
+    written = update(project, loaded, problems)
+    state.report(problems.sorted(), False)
+    _print_written(state, written, project)
+    if problems.errors:
+        sys.exit(EXIT_INPUT)
 
 
 def main() -> None:

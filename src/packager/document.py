@@ -197,11 +197,14 @@ class _Reader:
         self.links: list[PageLink] = []
         self.media_links: list[ImageRef] = []
         self.ids: set[str] = set()
+        self.fixed: Location | None = None  # every problem at this place (checking a translation)
 
     # -- locations -------------------------------------------------------------------------
 
     def loc(self, token: Token | None, needle: str = "") -> Location:
         """Where ``token`` starts; the column of ``needle`` when it is on one of its lines."""
+        if self.fixed is not None:
+            return self.fixed
         if token is None or token.map is None:
             return Location(self.path, 1, 1)
         first, last = token.map
@@ -623,3 +626,17 @@ def read_document(body: str, path: str, media: MediaFiles | None, problems: Prob
     links are checked against (None skips that check, for snippets).
     """
     return _Reader(body, path, media, problems).read(body)
+
+
+def check_inline(
+    children: list[Token], location: Location, media: MediaFiles | None, problems: Problems
+) -> tuple[PageLink, ...]:
+    """Check (and annotate) inline tokens that do not come from a page, such as a translation.
+
+    Links, images and inline HTML get the same checks as in a page; every problem is reported at
+    ``location``. Returns the links to pages, for the caller to check against the course.
+    """
+    reader = _Reader("", location.path, media, problems)
+    reader.fixed = location
+    reader._inline(children, None)
+    return tuple(reader.links)

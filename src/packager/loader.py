@@ -34,7 +34,7 @@ from packager.licenses import LICENSES, License
 from packager.markdown import split_front_matter
 from packager.media import MediaFiles
 from packager.model import Author, Course, MediaCredit, Module, Page, PageKind
-from packager.yamlsource import YamlNode, parse_yaml
+from packager.yamlsource import YamlNode, parse_yaml, text_lines
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
@@ -222,6 +222,7 @@ class _CourseReader:
             updated=read_date(node.get("updated"), p, "updated"),
             forum_url=read_url(node.get("forum_url"), p, "forum_url"),
             cover=cover,
+            text_lines=text_lines(node),
         )
 
     def _items(self, node: YamlNode | None, name: str) -> tuple[YamlNode, ...]:
@@ -471,6 +472,7 @@ class _CourseReader:
             kind=kind,
             duration=duration,
             objectives=read_str_list(node.get("objectives"), p, "objectives"),
+            text_lines=text_lines(node),
             document=document,
             url=url,
             forum_url=read_url(node.get("forum_url"), p, "forum_url"),

@@ -9,11 +9,30 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from packager.document import Document
 from packager.licenses import License
+
+
+class SourceText(str):
+    """A text shown in the course's source language because its translation is missing.
+
+    Templates mark it with the source language's ``lang`` and ``dir`` (the ``lang`` filter).
+    """
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class TranslationCredit:
+    """Who translated the course into ``lang`` (from the catalogue's header)."""
+
+    lang: str
+    translators: tuple[str, ...]
+    team: str | None = None
 
 
 class PageKind(enum.Enum):
@@ -59,6 +78,8 @@ class Page:
     document: Document
     url: str | None = None
     forum_url: str | None = None
+    text_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    fallbacks: int = 0
 
     @property
     def filename(self) -> str:
@@ -79,7 +100,11 @@ class Module:
 
 @dataclass(frozen=True)
 class Course:
-    """A whole course, validated. ``root`` is the course folder."""
+    """A whole course, validated. ``root`` is the course folder.
+
+    ``text_lines`` (here and on :class:`Page`) maps each text of the YAML to the line it is on, for
+    the ``path:line`` references of extracted messages.
+    """
 
     id: str
     root: Path
@@ -100,6 +125,8 @@ class Course:
     updated: dt.date | None = None
     forum_url: str | None = None
     cover: str | None = None
+    text_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    translations: tuple[TranslationCredit, ...] = ()
 
     @functools.cached_property
     def pages(self) -> tuple[Page, ...]:

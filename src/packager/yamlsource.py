@@ -138,3 +138,16 @@ def _convert(
         keys[key.text] = key.location
         pairs.append((key, value))
     return YamlNode("map", loc, node.tag, pairs=tuple(pairs))
+
+
+def text_lines(node: YamlNode | None) -> dict[str, int]:
+    """Each scalar text in ``node`` (stripped) with the first line it stands on."""
+    lines: dict[str, int] = {}
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if current.kind == "scalar":
+            lines.setdefault(current.text.strip(), current.location.line)
+        stack.extend(reversed(current.items))
+        stack.extend(value for _key, value in reversed(current.pairs))
+    return lines

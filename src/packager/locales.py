@@ -1,0 +1,130 @@
+"""The ``locales/`` folder: where templates and catalogues live, reading and saving them.
+
+``locales/<course>.pot`` and ``locales/ui.pot`` are the templates; a language's catalogues are
+``locales/<ll>/LC_MESSAGES/<course>.po`` and ``.../ui.po``, with the language in gettext's form
+(``zh_Hans`` for the BCP 47 ``zh-Hans`` a course names). Saving is atomic and skipped when the text
+would not change, so a command run twice leaves files and their dates alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.plurals import get_plural
+
+from packager import __version__, languages
+from packager.catalogue import Catalogue
+from packager.diagnostics import Location, Problems, display_path
+from packager.loader import read_text
+from packager.output import write_file
+from packager.pofile import read_po, write_po
+
+UI_DOMAIN = "ui"
+
+
+def gettext_code(tag: str) -> str:
+    """``zh-Hans`` -> ``zh_Hans``: the folder name gettext tools expect."""
+    return tag.replace("-", "_")
+
+
+def bcp47(code: str) -> str:
+    """``zh_Hans`` -> ``zh-Hans``: the tag HTML and course.yaml use."""
+    return code.replace("_", "-")
+
+
+def template_path(project: Path, domain: str) -> Path:
+    return project / "locales" / f"{domain}.pot"
+
+
+def catalogue_path(project: Path, lang: str, domain: str) -> Path:
+    return project / "locales" / gettext_code(lang) / "LC_MESSAGES" / f"{domain}.po"
+
+
+def catalogue_languages(project: Path, domain: str) -> list[str]:
+    """BCP 47 tags of the languages that have a catalogue for ``domain``."""
+    folder = project / "locales"
+    if not folder.is_dir():
+        return []
+    return sorted(bcp47(p.parent.parent.name) for p in folder.glob(f"*/LC_MESSAGES/{domain}.po"))
+
+
+def load(path: Path, project: Path, problems: Problems) -> Catalogue | None:
+    """Read a ``.po``/``.pot`` file; None (with problems reported) when it is unusable."""
+    shown = display_path(path, project)
+    text = read_text(path, shown, problems)
+    return read_po(text, shown, problems) if text is not None else None
+
+
+def save(path: Path, catalogue: Catalogue) -> bool:
+    """Write ``catalogue`` unless the file already holds exactly this text; True if written."""
+    text = write_po(catalogue)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    write_file(path, text.encode("utf-8"))
+    return True
+
+
+def plural_forms(lang: str) -> str:
+    locale = languages.locale_for(lang)
+    nplurals, expr = get_plural(locale or "en")
+    return f"nplurals={nplurals}; plural={expr};"
+
+
+def new_catalogue(template: Catalogue, lang: str, revision: str) -> Catalogue:
+    """A fresh catalogue for ``lang`` from ``template``: a complete header, never fuzzy."""
+    locale = languages.locale_for(lang)
+    team = locale.get_display_name("en") if locale is not None else lang
+    header = (
+        ("Project-Id-Version", template.header_value("Project-Id-Version") or ""),
+        ("Report-Msgid-Bugs-To", template.header_value("Report-Msgid-Bugs-To") or ""),
+        ("POT-Creation-Date", template.header_value("POT-Creation-Date") or revision),
+        ("PO-Revision-Date", revision),
+        ("Last-Translator", ""),
+        ("Language-Team", team or lang),
+        ("Language", gettext_code(lang)),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "8bit"),
+        ("Plural-Forms", plural_forms(lang)),
+        ("X-Generator", f"packager {__version__.split('+')[0]}"),
+    )
+    return Catalogue(
+        header=header,
+        entries=template.entries,
+        header_comments=(
+            f"{team} translation of {template.header_value('Project-Id-Version')}.",
+            *template.header_comments[1:],
+        ),
+    )
+
+
+def check_header(catalogue: Catalogue, lang: str, path: str, problems: Problems) -> None:
+    """Problems in a catalogue's header that would make tools skip or misread it."""
+    where = Location(path, catalogue.header_line or 1)
+    if "fuzzy" in catalogue.header_flags:
+        problems.error(
+            where,
+            "po-fuzzy-header",
+            "the header is marked fuzzy, so gettext tools would ignore the whole catalogue; remove '#, fuzzy'",
+        )
+    declared = catalogue.header_value("Language")
+    if declared and bcp47(declared) != lang and gettext_code(declared) != gettext_code(lang):
+        problems.error(
+            where,
+            "po-language",
+            f"the header says Language: {declared}, but the file is for {lang}",
+        )
+    charset = (catalogue.header_value("Content-Type") or "").lower()
+    if charset and "charset=utf-8" not in charset.replace(" ", ""):
+        problems.error(
+            where,
+            "po-charset",
+            f"the catalogue must be UTF-8 (Content-Type: {catalogue.header_value('Content-Type')})",
+        )
+    forms = catalogue.header_value("Plural-Forms")
+    if forms is not None and forms.replace(" ", "") != plural_forms(lang).replace(" ", ""):
+        problems.warning(
+            where,
+            "po-plural-forms",
+            f"Plural-Forms should be '{plural_forms(lang)}' for {lang}, not '{forms}'",
+        )

@@ -1,0 +1,199 @@
+"""``packager update``: merge a template into a catalogue without losing a translator's work.
+
+For each message of the template, in this order of preference:
+
+1. the same message (context and text) keeps its translation as it is;
+2. a message equal after normalisation (white space, link targets, Markdown markup) keeps its
+   translation without being fuzzy: a re-wrapped paragraph or a bold word is no new text;
+3. the most similar old message (similarity at least :data:`THRESHOLD`, as GNU msgmerge's 0.6;
+   the same page and place first) lends its translation as *fuzzy*, with the old text kept as
+   ``#| msgid`` so the translator sees exactly what changed;
+4. otherwise the message is new and untranslated.
+
+Every old translation that no new message uses stays in the file as obsolete (``#~``), so a
+message that comes back later finds its translation again. Nothing a translator wrote is dropped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from packager.catalogue import Catalogue, Entry
+
+THRESHOLD = 0.6
+
+_MARKUP = re.compile(r"\]\[[^\]]*\]|\\(?=[^\w\s])|[*_~`]|</?[A-Za-z][^>]*>|!\[|\[")
+
+
+def normalise(text: str) -> str:
+    """The words of a message without markup, link labels or line breaks."""
+    text = _MARKUP.sub("", text).replace("]", "")
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    kept: int
+    normalised: int
+    fuzzy: int
+    new: int
+    obsolete: int
+
+
+def _source_files(entry: Entry) -> set[str]:
+    return {ref.rsplit(":", 1)[0] for ref in entry.references}
+
+
+def _position(entry: Entry) -> int:
+    for ref in entry.references:
+        tail = ref.rsplit(":", 1)[-1]
+        if tail.isdigit():
+            return int(tail)
+    return 0
+
+
+def _best_candidate(target: Entry, candidates: list[Entry]) -> Entry | None:
+    """The most similar old translated entry, or None below the threshold."""
+    best: Entry | None = None
+    best_score = THRESHOLD
+    files = _source_files(target)
+    for candidate in candidates:
+        if candidate.msgctxt != target.msgctxt:
+            continue
+        matcher = difflib.SequenceMatcher(None, candidate.msgid, target.msgid, autojunk=False)
+        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
+            continue
+        score = matcher.ratio()
+        # Same page first, then nearer lines: small nudges that only break near-ties.
+        if files & _source_files(candidate):
+            score += 0.02 - min(abs(_position(target) - _position(candidate)), 1000) / 100_000
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeReport]:
+    """``catalogue`` brought up to ``template``; see the module docstring."""
+    old_active = {e.key: e for e in catalogue.entries if not e.obsolete}
+    old_obsolete = {e.key: e for e in catalogue.entries if e.obsolete}
+    by_normal: dict[tuple[str | None, str], Entry] = {}
+    for entry in (*old_obsolete.values(), *old_active.values()):
+        if entry.msgstr:
+            by_normal[(entry.msgctxt, normalise(entry.msgid))] = entry
+    used: set[tuple[str | None, str]] = set()
+    results: list[Entry | None] = []
+    pending: list[int] = []
+    kept = normalised = 0
+    for entry in template.entries:
+        old = old_active.get(entry.key) or old_obsolete.get(entry.key)
+        if old is not None:
+            used.add(old.key)
+            kept += 1
+            results.append(
+                _carry(
+                    entry,
+                    old,
+                    fuzzy=old.fuzzy and not old.obsolete,
+                    previous=old.previous_msgid if old.fuzzy else None,
+                )
+            )
+            continue
+        similar = by_normal.get((entry.msgctxt, normalise(entry.msgid)))
+        if similar is not None and similar.key not in {e.key for e in template.entries}:
+            used.add(similar.key)
+            normalised += 1
+            results.append(
+                _carry(
+                    entry,
+                    similar,
+                    fuzzy=similar.fuzzy and not similar.obsolete,
+                    previous=similar.previous_msgid if similar.fuzzy else None,
+                )
+            )
+            continue
+        results.append(None)
+        pending.append(len(results) - 1)
+    template_keys = {e.key for e in template.entries}
+    candidates = [
+        e
+        for e in (*old_active.values(), *old_obsolete.values())
+        if e.msgstr and e.key not in template_keys and e.key not in used
+    ]
+    fuzzy = new = 0
+    for index in pending:
+        entry = template.entries[index]
+        candidate = _best_candidate(entry, candidates)
+        if candidate is None:
+            new += 1
+            results[index] = entry
+            continue
+        used.add(candidate.key)
+        fuzzy += 1
+        results[index] = _carry(
+            entry,
+            candidate,
+            fuzzy=True,
+            previous=candidate.msgid,
+            previous_context=candidate.msgctxt,
+        )
+    obsolete = _obsolete(catalogue.entries, used, template_keys)
+    merged = replace(
+        catalogue,
+        entries=tuple(e for e in results if e is not None) + tuple(obsolete),
+    )
+    for name in ("Project-Id-Version", "POT-Creation-Date"):
+        value = template.header_value(name)
+        if value is not None:
+            merged = merged.with_header(name, value)
+    report = MergeReport(
+        kept,
+        normalised,
+        fuzzy,
+        new,
+        sum(1 for e in obsolete if e.key not in {o.key for o in catalogue.entries if o.obsolete}),
+    )
+    return merged, report
+
+
+def _carry(
+    new: Entry,
+    old: Entry,
+    *,
+    fuzzy: bool,
+    previous: str | None,
+    previous_context: str | None = None,
+) -> Entry:
+    """The template's entry with the old translation, translator comments and flags."""
+    own_flags = tuple(
+        f for f in old.flags if f not in ("fuzzy", *new.flags) and not f.endswith("-format")
+    )
+    entry = replace(
+        new,
+        msgstr=old.msgstr,
+        msgstr_plural=old.msgstr_plural,
+        comments=old.comments,
+        flags=tuple(new.flags) + own_flags,
+        previous_msgid=previous,
+        previous_msgctxt=previous_context if previous is not None else None,
+        obsolete=False,
+    )
+    return entry.with_flag("fuzzy", fuzzy)
+
+
+def _obsolete(
+    entries: Iterable[Entry], used: set[tuple[str | None, str]], live: set[tuple[str | None, str]]
+) -> list[Entry]:
+    """Old entries no message uses any more, kept as ``#~`` when they hold a translation."""
+    out = []
+    for entry in entries:
+        if entry.key in live or (entry.key in used and not entry.obsolete):
+            continue
+        if entry.obsolete and entry.key in used:
+            continue  # revived above
+        if not entry.msgstr and not any(entry.msgstr_plural):
+            continue  # nothing a translator wrote
+        out.append(replace(entry, obsolete=True, references=(), extracted=()))
+    return out
