@@ -33,7 +33,7 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.conftest import REPO
 
     out = tmp_path_factory.mktemp("site")
-    (path,) = _build(REPO, out=out, courses=("oer-recommendation",))
+    (path,) = _build(REPO, out=out, courses=("oer-recommendation",), langs=("en",))
     return path
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packager.diagnostics import InputError, Problems
+from packager.editions import Edition, editions
 from packager.htmlsite import site_files
 from packager.loader import load_project
 from packager.model import Course
@@ -31,6 +32,7 @@ class BuildOptions:
     formats: tuple[str, ...] = FORMATS
     langs: tuple[str, ...] = ()
     strict: bool = False
+    preview: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,19 +68,18 @@ def check(project: Path, courses: tuple[str, ...], problems: Problems) -> list[C
         return load_project(project, list(courses) or None, problems)
 
 
-def published_languages(course: Course) -> tuple[str, ...]:
-    """The languages a course is built in: its source language until translations exist."""
-    return (course.language,)
-
-
-def plan(courses: list[Course], options: BuildOptions) -> list[tuple[Course, str, str]]:
-    """Every (course, language, format) job the options ask for, in a stable order."""
-    jobs: list[tuple[Course, str, str]] = []
+def plan(
+    courses: list[Course], options: BuildOptions, problems: Problems
+) -> list[tuple[Edition, str, tuple[str, ...]]]:
+    """Every (edition, format, published languages) job the options ask for, in a stable order."""
+    jobs: list[tuple[Edition, str, tuple[str, ...]]] = []
     for course in courses:
-        for lang in published_languages(course):
-            if options.langs and lang not in options.langs:
+        found = editions(options.project, course, problems, preview=options.preview)
+        published = tuple(e.lang for e in found)
+        for edition in found:
+            if options.langs and edition.lang not in options.langs:
                 continue
-            jobs.extend((course, lang, fmt) for fmt in options.formats)
+            jobs.extend((edition, fmt, published) for fmt in options.formats)
     return jobs
 
 
@@ -91,13 +92,18 @@ def build(
     courses = check(options.project, options.courses, problems)
     if problems.fails(options.strict):
         raise InputError(problems.sorted())
+    with fewer_collections():
+        jobs = plan(courses, options, problems)
+    if problems.fails(options.strict):
+        raise InputError(problems.sorted())
     outputs = []
     with fewer_collections():
-        for course, lang, fmt in plan(courses, options):
+        for edition, fmt, published in jobs:
+            course = edition.course
             if progress is not None:
-                progress(f"{course.id} [{lang}] {fmt}")
-            target = options.out / course.id / lang / fmt
-            files = site_files(course, lang, options.project, published_languages(course))
+                progress(f"{course.id} [{edition.lang}] {fmt}")
+            target = options.out / course.id / edition.lang / fmt
+            files = site_files(edition, options.project, published)
             write_tree(target, files)
-            outputs.append(Output(course.id, lang, fmt, target, len(files)))
+            outputs.append(Output(course.id, edition.lang, fmt, target, len(files)))
     return outputs

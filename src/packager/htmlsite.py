@@ -14,12 +14,13 @@ from pathlib import Path
 from markupsafe import Markup
 
 from packager import languages
+from packager.editions import Edition, is_language_variant, localized_media
 from packager.licenses import badge_svg
 from packager.localefmt import LocaleFormat
 from packager.media import image_size
-from packager.model import Course, Module, Page
+from packager.model import Course, Module, Page, SourceText
 from packager.render import RenderContext, render_document, render_inline_text
-from packager.templates import environment, find_static, search_path, ui_translations
+from packager.templates import environment, find_static, search_path
 
 STATIC_FILES = ("style.css", "quiz.js")
 
@@ -45,24 +46,42 @@ class PageView:
     next: Page | None
 
 
-def site_files(
-    course: Course, lang: str, project: Path, published: tuple[str, ...]
-) -> dict[str, bytes]:
-    """Every file of the site for ``course`` in ``lang`` (relative path to bytes)."""
+def site_files(edition: Edition, project: Path, published: tuple[str, ...]) -> dict[str, bytes]:
+    """Every file of the site of one edition (relative path to bytes)."""
+    course, lang = edition.course, edition.lang
     folders = search_path(project, course.root)
-    env = environment(folders, lang)
-    translations = ui_translations(lang)
+    env = environment(folders, edition.ui)
+    translations = edition.ui.translations()
     sizes = _image_sizes(course)
+    source_dir = languages.direction(course.language)
     ctx = RenderContext(
-        gettext=translations.gettext, image_sizes=sizes, credit_for=course.credit_for
+        gettext=translations.gettext,
+        image_sizes=sizes,
+        credit_for=course.credit_for,
+        source_lang=course.language,
+        source_dir=source_dir,
+        localized_media=localized_media(course, lang),
     )
+
+    def inline(text: str) -> Markup:
+        html = render_inline_text(text, ctx)
+        return Markup(ctx.fallback(html) if isinstance(text, SourceText) else html)
+
+    locale = languages.locale_for(lang)
+    source_locale = languages.locale_for(course.language)
     common = {
         "course": course,
         "lang": lang,
         "dir": languages.direction(lang),
+        "source_lang": course.language,
+        "source_dir": source_dir,
+        "source_name": source_locale.get_display_name(locale)
+        if source_locale and locale
+        else course.language,
         "fmt": LocaleFormat(lang),
-        "inline": lambda text: Markup(render_inline_text(text, ctx)),
+        "inline": inline,
         "badge": f"assets/{course.license.badge_file}",
+        "language_name": languages.native_name,
     }
     files: dict[str, bytes] = {}
 
@@ -104,7 +123,9 @@ def site_files(
         cover_size=sizes.get(course.cover or ""),
         current_module=None,
     )
-    credits = [course.credit_for(m) for m in course.media_files]
+    credits = [
+        course.credit_for(m) for m in course.media_files if not is_language_variant(course, m)
+    ]
     emit("credits.html", "credits.html", credits=credits, current_module=None)
     for name in STATIC_FILES:
         files[f"assets/{name}"] = find_static(folders, name).read_bytes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 
 
 @functools.cache
@@ -32,3 +33,35 @@ def native_name(tag: str) -> str:
     locale = locale_for(tag)
     name = locale.get_display_name(locale) if locale is not None else None
     return name or tag
+
+
+def script_of(tag: str) -> str | None:
+    """The script a language is written in, explicit or likely (``zh`` -> ``Hans``)."""
+    locale = locale_for(tag)
+    if locale is None:
+        return None
+    if locale.script:
+        return str(locale.script)
+    likely = get_global("likely_subtags")
+    for key in (str(locale), locale.language):
+        full = likely.get(key)
+        if full:
+            parts = full.split("_")
+            scripts = [p for p in parts[1:] if len(p) == 4 and p.isalpha()]
+            if scripts:
+                return str(scripts[0])
+    return None
+
+
+def fallback_chain(tag: str) -> list[str]:
+    """``pt-BR`` -> ``[pt-BR, pt]``; never across scripts (``zh-Hant`` does not fall back to ``zh``)."""
+    script = script_of(tag)
+    parts = tag.replace("_", "-").split("-")
+    chain = []
+    while parts:
+        candidate = "-".join(parts)
+        if locale_for(candidate) is None or script_of(candidate) != script:
+            break
+        chain.append(candidate)
+        parts.pop()
+    return chain or [tag]

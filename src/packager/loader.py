@@ -192,9 +192,16 @@ class _CourseReader:
         cover = self._media_ref(node.get("cover"), "cover", media_files)
         credits = self._credits(node.get("media"), media_files)
         hours = read_number(node.get("hours"), p, "hours")
-        min_translated = node.get("min_translated")
-        if min_translated is not None:
-            read_int(min_translated, p, "min_translated")
+        min_translated_node = node.get("min_translated")
+        min_translated = (
+            read_int(min_translated_node, p, "min_translated") if min_translated_node else 0
+        )
+        if min_translated is not None and min_translated > 100:
+            p.error(
+                start_of(min_translated_node, top),
+                "range",
+                "'min_translated' is a percentage, from 0 to 100",
+            )
         title = read_str(node.get("title"), p, "title")
         description = read_str(node.get("description"), p, "description")
         version = read_str(node.get("version"), p, "version")
@@ -223,6 +230,7 @@ class _CourseReader:
             forum_url=read_url(node.get("forum_url"), p, "forum_url"),
             cover=cover,
             text_lines=text_lines(node),
+            min_translated=min_translated or 0,
         )
 
     def _items(self, node: YamlNode | None, name: str) -> tuple[YamlNode, ...]:

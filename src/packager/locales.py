@@ -8,16 +8,22 @@ would not change, so a command run twice leaves files and their dates alone.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.plurals import get_plural
+from babel.support import NullTranslations
 
 from packager import __version__, languages
 from packager.catalogue import Catalogue
 from packager.diagnostics import Location, Problems, display_path
 from packager.loader import read_text
+from packager.model import TranslationCredit
 from packager.output import write_file
 from packager.pofile import read_po, write_po
+from packager.translate import Translation
 
 UI_DOMAIN = "ui"
 
@@ -128,3 +134,97 @@ def check_header(catalogue: Catalogue, lang: str, path: str, problems: Problems)
             "po-plural-forms",
             f"Plural-Forms should be '{plural_forms(lang)}' for {lang}, not '{forms}'",
         )
+
+
+_EMAIL = re.compile(r"\s*<[^>]*>")
+_CREDIT_LINE = re.compile(r"^(?P<name>[^<#,][^<,]*?)\s*<[^>]*>,\s*\d{4}")
+
+
+def _names(catalogue: Catalogue) -> tuple[str, ...]:
+    """Translators named in the header, without their e-mail addresses."""
+    names: list[str] = []
+    for line in catalogue.header_comments:
+        match = _CREDIT_LINE.match(line.strip())
+        if match:
+            names.append(match.group("name").strip())
+    last = _EMAIL.sub("", catalogue.header_value("Last-Translator") or "").strip()
+    if last and last != "FULL NAME":
+        names.append(last)
+    return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class LanguageCatalogue:
+    """A language's usable translations of one domain, through its fallback chain.
+
+    ``path`` is the main catalogue's path as shown in messages; ``credit`` who translated it.
+    """
+
+    lang: str
+    path: str
+    lookup: Mapping[tuple[str | None, str], Translation]
+    credit: TranslationCredit | None
+
+
+def language_catalogue(
+    project: Path, domain: str, lang: str, problems: Problems, *, allow_fuzzy: bool = False
+) -> LanguageCatalogue | None:
+    """The translations of ``domain`` into ``lang`` (``pt-BR`` also reads ``pt``); None if none."""
+    lookup: dict[tuple[str | None, str], Translation] = {}
+    credit: TranslationCredit | None = None
+    main = ""
+    for tag in reversed(languages.fallback_chain(lang)):
+        path = catalogue_path(project, tag, domain)
+        if not path.is_file():
+            continue
+        shown = display_path(path, project)
+        catalogue = load(path, project, problems)
+        if catalogue is None:
+            continue
+        check_header(catalogue, tag, shown, problems)
+        main = shown
+        for entry in catalogue.active:
+            if entry.msgstr and (allow_fuzzy or not entry.fuzzy) and entry.msgid_plural is None:
+                lookup[entry.key] = Translation(entry.msgstr, Location(shown, entry.line))
+        names = _names(catalogue)
+        team = _EMAIL.sub("", catalogue.header_value("Language-Team") or "").strip() or None
+        if names or team:
+            credit = TranslationCredit(lang, names, team)
+    if not main:
+        return None
+    return LanguageCatalogue(lang, main, lookup, credit)
+
+
+@dataclass(frozen=True)
+class UiCatalogue:
+    """Interface translations for one language, hashable so template environments can be cached."""
+
+    lang: str
+    items: tuple[tuple[str, str], ...] = ()
+
+    def translations(self) -> NullTranslations:
+        return _DictTranslations(dict(self.items))
+
+
+class _DictTranslations(NullTranslations):
+    def __init__(self, items: dict[str, str]) -> None:
+        super().__init__()
+        self._items = items
+
+    def gettext(self, message: str) -> str:
+        return self._items.get(message, message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+def ui_catalogue(
+    project: Path, lang: str, problems: Problems, *, allow_fuzzy: bool = False
+) -> UiCatalogue:
+    found = language_catalogue(project, UI_DOMAIN, lang, problems, allow_fuzzy=allow_fuzzy)
+    if found is None:
+        return UiCatalogue(lang)
+    return UiCatalogue(
+        lang,
+        tuple(sorted((msgid, t.text) for (ctx, msgid), t in found.lookup.items() if ctx is None)),
+    )

@@ -127,6 +127,7 @@ class Course:
     cover: str | None = None
     text_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
     translations: tuple[TranslationCredit, ...] = ()
+    min_translated: int = 0
 
     @functools.cached_property
     def pages(self) -> tuple[Page, ...]:

@@ -62,6 +62,13 @@ class RenderContext:
     image_sizes: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     credit_for: Callable[[str], MediaCredit] | None = None
     show_credits: bool = True
+    source_lang: str = "en"
+    source_dir: str = "ltr"
+    localized_media: Mapping[str, str] = field(default_factory=dict)
+
+    def fallback(self, html: str) -> str:
+        """``html`` marked as text left in the source language."""
+        return f'<span lang="{self.source_lang}" dir="{self.source_dir}" class="fallback">{html}</span>'
 
 
 def _safe_href(href: str) -> str:
@@ -136,6 +143,7 @@ class _Renderer(RendererHTML):
         token = tokens[idx]
         ctx = self._ctx(env)
         src = str(token.attrs.get("src", ""))
+        src = ctx.localized_media.get(src, src)
         alt = plain_text(token.children)
         size = ctx.image_sizes.get(src)
         dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
@@ -165,7 +173,10 @@ class _Renderer(RendererHTML):
         parts: list[str] = []
         caption = image.attrs.get("title")
         if caption:
-            parts.append(f'<span class="caption">{escape(str(caption))}</span>')
+            text = escape(str(caption))
+            if image.meta.get("fallback_caption"):
+                text = ctx.fallback(text)
+            parts.append(f'<span class="caption">{text}</span>')
         src = str(image.attrs.get("src", ""))
         if ctx.show_credits and ctx.credit_for is not None and src.startswith("media/"):
             credit = ctx.credit_for(src.removeprefix("media/"))
@@ -228,6 +239,11 @@ class _Renderer(RendererHTML):
 
     # -- the block structure -----------------------------------------------------------------
 
+    def inline_html(self, token: Token, env: EnvType) -> str:
+        """An inline token's HTML, marked when it fell back to the source language."""
+        html = self.renderInline(token.children or [], parser().options, env)
+        return self._ctx(env).fallback(html) if token.meta.get("fallback") else html
+
     def render_blocks(
         self, tokens: Sequence[Token], span: Span, env: EnvType, document: Document
     ) -> str:
@@ -246,7 +262,7 @@ class _Renderer(RendererHTML):
                 index = close + 1
                 continue
             if token.type == "inline":
-                out.append(self.renderInline(token.children or [], options, env))
+                out.append(self.inline_html(token, env))
             elif token.type in self.rules:
                 out.append(self.rules[token.type](tokens, index, options, env))
             else:
@@ -262,7 +278,7 @@ class _Renderer(RendererHTML):
         box_id = f"box-{start}"
         body_start = start + 1
         if body_start < close and tokens[body_start].type == "box_title_open":
-            title = self.renderInline(tokens[body_start + 1].children or [], parser().options, env)
+            title = self.inline_html(tokens[body_start + 1], env)
             body_start += 3
         else:
             title = escape(ctx.gettext(BOX_TITLES.get(kind, kind)))
@@ -278,7 +294,6 @@ class _Renderer(RendererHTML):
     ) -> str:
         ctx = self._ctx(env)
         _ = ctx.gettext
-        options = parser().options
         qid = question.anchor
         prompt = self.render_blocks(tokens, question.prompt, env, document)
         hint = escape(_(QUESTION_HINTS.get(question.kind, "")))
@@ -303,7 +318,7 @@ class _Renderer(RendererHTML):
             )
             for number, option in enumerate(question.options, start=1):
                 oid = f"{qid}-option-{number}"
-                label = self.renderInline(tokens[option.inline].children or [], options, env)
+                label = self.inline_html(tokens[option.inline], env)
                 correct = " data-correct" if option.correct else ""
                 feedback = self.render_blocks(tokens, option.feedback, env, document)
                 out.append(
@@ -347,7 +362,7 @@ class _Renderer(RendererHTML):
         ]
         explained = [
             (
-                self.renderInline(tokens[o.inline].children or [], parser().options, env),
+                self.inline_html(tokens[o.inline], env),
                 self.render_blocks(tokens, o.feedback, env, document),
             )
             for o in question.options

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
-from babel.support import NullTranslations
+from markupsafe import Markup
+
+from packager.locales import UiCatalogue
+from packager.model import SourceText
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent / "_templates"
 SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -34,11 +37,10 @@ def search_path(project: Path, course_root: Path) -> tuple[Path, ...]:
 
 
 @functools.cache
-def environment(folders: tuple[Path, ...], lang: str) -> jinja2.Environment:
-    """An autoescaping environment over ``folders`` speaking ``lang``; one per search path and language.
+def environment(folders: tuple[Path, ...], ui: UiCatalogue) -> jinja2.Environment:
+    """An autoescaping environment over ``folders`` speaking ``ui``'s language.
 
-    Interface strings come from the ``ui`` catalogue of ``lang``; until one exists they stay in
-    the templates' source language.
+    One per search path and language, cached: a build renders many pages with each.
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
@@ -50,14 +52,24 @@ def environment(folders: tuple[Path, ...], lang: str) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build; skip a stat per page
     )
-    env.install_gettext_translations(ui_translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(ui.translations(), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["lang"] = mark_source_text
     return env
 
 
-def ui_translations(lang: str) -> NullTranslations:
-    """The interface translations for ``lang`` (the source strings until catalogues exist)."""
-    del lang
-    return NullTranslations()
+@jinja2.pass_context
+def mark_source_text(context: jinja2.runtime.Context, value: object) -> object:
+    """The ``lang`` filter: an untranslated text (:class:`SourceText`) marked with its language."""
+    if isinstance(value, SourceText):
+        return source_span(str(value), context["source_lang"], context["source_dir"])
+    return value
+
+
+def source_span(text: str, lang: str, direction: str) -> Markup:
+    """``text`` (escaped) in a span that says it is in the source language."""
+    return Markup('<span lang="{}" dir="{}" class="fallback">{}</span>').format(
+        lang, direction, text
+    )
 
 
 def find_static(folders: tuple[Path, ...], name: str) -> Path:

@@ -1,0 +1,105 @@
+"""Editions: a course in each language it is published in, translated and ready to render.
+
+A language is published when its catalogue exists and at least ``min_translated`` percent of the
+course's messages are translated (the author's gate in ``course.yaml``); a language below the gate
+gets a warning that says how far it is. The source language is always published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from packager import languages
+from packager.diagnostics import Location, Problems
+from packager.locales import UiCatalogue, catalogue_path, language_catalogue, ui_catalogue
+from packager.messages import course_messages
+from packager.model import Course, TranslationCredit
+from packager.translate import translate_course
+
+
+@dataclass(frozen=True)
+class Edition:
+    """``course`` (translated) in ``lang``; ``translated`` is the share of messages translated."""
+
+    course: Course
+    lang: str
+    ui: UiCatalogue
+    translated: float = 1.0
+
+    @property
+    def source_lang(self) -> str:
+        return self.course.language
+
+
+def message_keys(course: Course) -> set[tuple[str | None, str]]:
+    return {(m.context, m.msgid) for m in course_messages(course)}
+
+
+def editions(
+    project: Path, course: Course, problems: Problems, *, preview: bool = False
+) -> list[Edition]:
+    """The source edition, then every published translation, in ``languages`` order."""
+    keys = message_keys(course)
+    found: list[tuple[str, Course, UiCatalogue, float, TranslationCredit | None]] = []
+    for lang in course.languages:
+        catalogue = language_catalogue(project, course.id, lang, problems, allow_fuzzy=preview)
+        if catalogue is None:
+            continue
+        share = sum(1 for key in keys if key in catalogue.lookup) / len(keys) if keys else 1.0
+        if share * 100 < course.min_translated:
+            problems.warning(
+                Location(catalogue.path),
+                "below-threshold",
+                f"{languages.native_name(lang)} ({lang}) is {share:.0%} translated, below min_translated "
+                f"{course.min_translated}% in course.yaml; it is not published",
+            )
+            continue
+        translated = translate_course(course, catalogue.lookup, problems)
+        found.append(
+            (
+                lang,
+                translated,
+                ui_catalogue(project, lang, problems, allow_fuzzy=preview),
+                share,
+                catalogue.credit,
+            )
+        )
+    credits = tuple(credit for *_rest, credit in found if credit is not None)
+    source = Edition(
+        replace(course, translations=credits),
+        course.language,
+        ui_catalogue(project, course.language, problems),
+    )
+    return [source] + [
+        Edition(replace(c, translations=credits), lang, ui, share)
+        for lang, c, ui, share, _credit in found
+    ]
+
+
+def localized_media(course: Course, lang: str) -> dict[str, str]:
+    """``media/x.svg`` -> ``media/x.fr.svg`` where a file for the language exists."""
+    files = set(course.media_files)
+    out: dict[str, str] = {}
+    for name in course.media_files:
+        path = PurePosixPath(name)
+        for tag in languages.fallback_chain(lang):
+            candidate = path.with_name(f"{path.stem}.{tag}{path.suffix}").as_posix()
+            if candidate in files:
+                out[f"media/{name}"] = f"media/{candidate}"
+                break
+    return out
+
+
+def is_language_variant(course: Course, name: str) -> bool:
+    """Whether ``media/name`` is another file's version for one language (``x.fr.svg``)."""
+    path = PurePosixPath(name)
+    stem, _, tag = path.stem.rpartition(".")
+    return (
+        bool(stem)
+        and languages.is_known(tag)
+        and f"{PurePosixPath(name).with_name(stem + path.suffix)}" in set(course.media_files)
+    )
+
+
+__all__ = ["Edition", "catalogue_path", "editions", "is_language_variant", "localized_media"]
