@@ -26,6 +26,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from packager.builder import BuildOptions, build, check, fewer_collections
 from packager.diagnostics import Problems
+from packager.editions import editions
 from packager.htmlsite import site_files
 
 PAGE = """\
@@ -131,7 +132,8 @@ def main() -> None:
             (course,) = check(project, ("bench",), problems)
             assert not problems.errors, problems.sorted()[:3]
             with fewer_collections():
-                site_files(course, "en", project, ("en",))
+                (edition,) = editions(project, course, problems)
+                site_files(edition, project, ("en",))
 
         def packager_build() -> None:
             build(BuildOptions(project=project, out=project / "build"), Problems())
