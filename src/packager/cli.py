@@ -31,6 +31,7 @@ class _State:
     def __init__(self, quiet: bool = False, verbose: int = 0) -> None:
         self.quiet = quiet
         self.verbose = verbose
+        self.project: Path | None = None
         self.err = Console(stderr=True, highlight=False, soft_wrap=True)
         self.out = Console(highlight=False, soft_wrap=True)
 
@@ -96,13 +97,21 @@ def _verbosity(command: Callable[..., None]) -> Callable[..., None]:
     )(command)
 
 
+def _resolve_project(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path:
+    """``-C`` after the command, else ``-C`` before it, else the current folder."""
+    if value is not None:
+        return value
+    state = ctx.find_object(_State)
+    return state.project if state is not None and state.project is not None else Path()
+
+
 _project_option = click.option(
     "--project",
     "-C",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path(),
-    show_default=True,
-    help="The project folder (holding courses/, locales/, templates/).",
+    default=None,
+    callback=_resolve_project,
+    help="The project folder (holding courses/, locales/, templates/) [default: .].",
 )
 
 
@@ -110,8 +119,15 @@ _project_option = click.option(
 @click.version_option(__version__, "--version", "-V", prog_name="packager")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", count=True, help="Print more about what is done.")
+@click.option(
+    "-C",
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The project folder [default: .].",
+)
 @click.pass_context
-def cli(ctx: click.Context, quiet: bool, verbose: int) -> None:
+def cli(ctx: click.Context, quiet: bool, verbose: int, project: Path | None) -> None:
     """Package Markdown micro-courses as HTML sites, in every language.
 
     Exit codes: 0 success, 1 problems in the input, 2 wrong usage, 3 internal error.
@@ -119,6 +135,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: int) -> None:
     state = ctx.ensure_object(_State)
     state.quiet = state.quiet or quiet
     state.verbose += verbose
+    state.project = project
 
 
 @cli.command("build")
@@ -172,7 +189,9 @@ def build_command(
     except InputError as exc:
         state.report(list(exc.diagnostics), strict)
         if not state.quiet:
-            state.err.print("build failed: nothing was written", style="bold red")
+            state.err.print(
+                "build failed: outputs that were not built are unchanged", style="bold red"
+            )
         sys.exit(EXIT_INPUT)
     state.report(problems.sorted(), strict)
     if not state.quiet:

@@ -102,10 +102,13 @@ class InputError(Exception):
 
 
 def display_path(path: Path, root: Path) -> str:
-    """``path`` as users should see it: relative to the project root when inside it."""
-    if not path.is_absolute() and not root.is_absolute() and ".." not in path.parts:
+    """``path`` as users should see it: relative to the project root when inside it.
+
+    Links are not followed, so a page that links elsewhere is still shown where it stands.
+    """
+    if ".." not in path.parts:
         try:
-            return path.relative_to(root).as_posix()
+            return path.absolute().relative_to(root.absolute()).as_posix()
         except ValueError:
             pass
     try:

@@ -29,7 +29,7 @@ from markdown_it.token import Token
 from packager.diagnostics import Location, Problems
 from packager.fields import suggest
 from packager.markdown import BLOCK_CLOSE, BLOCK_OPEN, parser
-from packager.media import MediaFiles
+from packager.media import IMAGE_TYPES, MediaFiles
 
 BOX_KINDS = (
     "objectives",
@@ -61,7 +61,11 @@ WEB_SCHEMES = ("http", "https", "mailto")
 
 _TAG_RE = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^>]*?)?)\s*(/?)>$", re.DOTALL)
 _ATTR_RE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
-_MARKER_RE = re.compile(r"^\[([ xX])\][ \t]+")
+_MARKER_RE = re.compile(r"^\[([ xX])\](?:[ \t]+|$)")
+#: Ids the templates use, and the shapes of ids the renderer makes (footnotes, boxes, questions).
+RESERVED_IDS = frozenset({"main", "course-nav", "footnotes-title", "page-objectives", "quiz-texts"})
+_GENERATED_ID = re.compile(r"^(fn\d|fnref\d|box-\d|question-\d)")
+_CLOSE_LINE = re.compile(r"^:{3,}\s*$")
 _SLUG_DROP = re.compile(r"[^\w\- ]+")
 
 
@@ -242,7 +246,9 @@ class _Reader:
                 self._inline(token.children or [], block_line)
         self._check_heading_order()
         questions = tuple(
-            self._question(tokens, index, number, self._unique_id(f"question-{number}"))
+            self._question(
+                tokens, index, number, self._unique_id(f"question-{number}", heading=False)
+            )
             for number, index in enumerate(
                 (i for i, t in enumerate(tokens) if t.type == BLOCK_OPEN and t.info == "question"),
                 start=1,
@@ -305,7 +311,10 @@ class _Reader:
                 f"use one of: {', '.join(BOX_KINDS)}, question",
             )
 
-    def _unique_id(self, base: str) -> str:
+    def _unique_id(self, base: str, *, heading: bool = True) -> str:
+        """``base``, or ``base-2``...; a heading never takes an id the templates or renderer use."""
+        if heading and (base in RESERVED_IDS or _GENERATED_ID.match(base)):
+            base = f"{base}-h"
         anchor, n = base, 1
         while anchor in self.ids:
             n += 1
@@ -350,6 +359,12 @@ class _Reader:
         )
 
     def _figure(self, paragraph: Token, inline: Token) -> None:
+        if _CLOSE_LINE.match(inline.content):
+            self.problems.error(
+                self.loc(paragraph),
+                "stray-block-end",
+                "this ':::' closes no box; remove it or open a box above",
+            )
         children = [
             c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())
         ]
@@ -360,12 +375,51 @@ class _Reader:
     # -- inline ----------------------------------------------------------------------------
 
     def _inline(self, children: list[Token], block: Token | None) -> None:
+        self._walk_inline(children, block)
+        self._check_tag_balance(children, block)
+
+    def _check_tag_balance(self, children: list[Token], block: Token | None) -> None:
+        """Allowed inline tags must close in the same text, or they would swallow the page."""
+        stack: list[str] = []
+        for child in children:
+            tag = child.meta.get("tag") if child.type == "html_inline" else None
+            if not tag:
+                continue
+            closing, name, _attrs = tag
+            if name == "br":
+                continue
+            if child.content.rstrip().endswith("/>") and not closing:
+                self.problems.error(
+                    self.loc(block, child.content),
+                    "raw-html",
+                    f"write <{name}>...</{name}>, not <{name}/>",
+                )
+                child.meta.pop("tag")
+            elif not closing:
+                stack.append(name)
+            elif stack and stack[-1] == name:
+                stack.pop()
+            else:
+                self.problems.error(
+                    self.loc(block, child.content),
+                    "raw-html",
+                    f"</{name}> closes a tag that is not open",
+                )
+                child.meta.pop("tag")
+        for name in stack:
+            self.problems.error(
+                self.loc(block, f"<{name}"),
+                "raw-html",
+                f"<{name}> is never closed in this paragraph",
+            )
+
+    def _walk_inline(self, children: list[Token], block: Token | None) -> None:
         for child in children:
             if child.type == "link_open":
                 self._link(child, block)
             elif child.type == "image":
                 self._image(child, block)
-                self._inline(child.children or [], block)
+                self._walk_inline(child.children or [], block)
             elif child.type == "html_inline":
                 self._html_inline(child, block)
 
@@ -452,6 +506,15 @@ class _Reader:
                 "path-outside-course",
                 f"the {what} {path!r} is a link to a file outside the course",
             )
+            return None
+        suffix = PurePosixPath(name).suffix.lower()
+        if name in self.media.other or (what == "image" and suffix not in IMAGE_TYPES):
+            kinds = (
+                "an image (PNG, JPEG, GIF, WebP, AVIF or SVG)"
+                if what == "image"
+                else "a document, image, audio or video file"
+            )
+            self.problems.error(location, "media-type", f"the {what} {path!r} must be {kinds}")
             return None
         if name not in self.media.inside:
             self.problems.error(
@@ -584,7 +647,15 @@ class _Reader:
                 "an option starts with [x] (a correct answer) or [ ] (a wrong one)",
             )
         if kind == "short-answer":
+            if match and not correct:
+                self.problems.error(
+                    self.loc(inline),
+                    "option-marker",
+                    "a short-answer question lists only accepted answers; remove the [ ] option",
+                )
             correct = True
+        if not inline.content.strip():
+            self.problems.error(self.loc(inline), "option-text", "this option has no text")
         return Option(inline_index, correct, Span(inline_index + 2, item_close))
 
     def _check_answers(

@@ -16,7 +16,7 @@ from packager.diagnostics import Location, Problems
 from packager.yamlsource import YamlNode
 
 _INT_RE = re.compile(r"^[0-9]+$")
-_NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+_SIGNED_NUMBER_RE = re.compile(r"^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
 
 
 def suggest(word: str, choices: Collection[str]) -> str:
@@ -78,12 +78,16 @@ def read_int(
     """A whole number at least ``minimum``."""
     if node is None:
         return None
-    if node.kind != "scalar" or node.quoted or not _INT_RE.match(node.text.strip()):
+    text = node.text.strip()
+    if node.kind != "scalar" or node.quoted or not _SIGNED_NUMBER_RE.match(text):
         problems.error(
             node.location, "type", f"{name!r} must be a whole number, not {node.type_name}"
         )
         return None
-    value = int(node.text)
+    if not _INT_RE.match(text.lstrip("-+")) or "." in text:
+        problems.error(node.location, "type", f"{name!r} must be a whole number, like 10")
+        return None
+    value = int(text)
     if value < minimum:
         problems.error(node.location, "range", f"{name!r} must be at least {minimum}")
         return None
@@ -91,13 +95,18 @@ def read_int(
 
 
 def read_number(node: YamlNode | None, problems: Problems, name: str) -> float | None:
-    """A positive number such as ``3`` or ``1.5``."""
+    """A number greater than zero, such as ``3`` or ``1.5``."""
     if node is None:
         return None
-    if node.kind != "scalar" or node.quoted or not _NUMBER_RE.match(node.text.strip()):
+    text = node.text.strip()
+    if node.kind != "scalar" or node.quoted or not _SIGNED_NUMBER_RE.match(text):
         problems.error(node.location, "type", f"{name!r} must be a number, not {node.type_name}")
         return None
-    return float(node.text)
+    value = float(text)
+    if value <= 0:
+        problems.error(node.location, "range", f"{name!r} must be more than 0")
+        return None
+    return value
 
 
 def read_str_list(node: YamlNode | None, problems: Problems, name: str) -> tuple[str, ...]:

@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 from markupsafe import Markup
 
 from packager import languages
+from packager.diagnostics import Diagnostic, InputError, Location, Severity, display_path
 from packager.editions import Edition, is_language_variant, localized_media
 from packager.licenses import badge_svg
 from packager.localefmt import LocaleFormat
@@ -97,10 +99,13 @@ def site_files(edition: Edition, project: Path, published: tuple[str, ...]) -> d
 
     def emit(name: str, template: str, current_module: Module | None, **values: object) -> None:
         switcher = _language_links(course, lang, published, name)
-        nav = course_nav(current_module, name)
-        html = env.get_template(template).render(
-            **common, **values, filename=name, languages=switcher, course_nav=nav
-        )
+        try:
+            nav = course_nav(current_module, name)
+            html = env.get_template(template).render(
+                **common, **values, filename=name, languages=switcher, course_nav=nav
+            )
+        except jinja2.TemplateError as exc:
+            raise InputError([_template_problem(exc, project)]) from None
         files[name] = html.encode("utf-8")
 
     pages = course.pages
@@ -135,6 +140,22 @@ def site_files(edition: Edition, project: Path, published: tuple[str, ...]) -> d
     for name in course.media_files:
         files[f"media/{name}"] = (course.root / "media" / name).read_bytes()
     return files
+
+
+def _template_problem(exc: jinja2.TemplateError, project: Path) -> Diagnostic:
+    """A template's mistake (a course may bring its own templates) as a located problem."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code.co_filename
+        if code.endswith(".html") and Path(code).is_file():
+            filename, line = code, tb.tb_lineno
+        tb = tb.tb_next
+    where = display_path(Path(filename), project) if filename else "templates"
+    message = getattr(exc, "message", None) or str(exc)
+    return Diagnostic(
+        Location(where, line or 1), Severity.ERROR, "template", f"template error: {message}"
+    )
 
 
 def _image_sizes(course: Course) -> Mapping[str, tuple[int, int]]:

@@ -18,7 +18,7 @@ from packager.diagnostics import (
     Severity,
     display_path,
 )
-from packager.document import Document, read_document
+from packager.document import Document, check_inline, read_document
 from packager.fields import (
     check_keys,
     read_date,
@@ -32,10 +32,12 @@ from packager.fields import (
 )
 from packager.licenses import LICENSES, License
 from packager.markdown import split_front_matter
-from packager.media import MediaFiles
+from packager.mdinline import parse_inline
+from packager.media import MediaFiles, svg_problem
 from packager.model import Author, Course, MediaCredit, Module, Page, PageKind
 from packager.yamlsource import YamlNode, parse_yaml, text_lines
 
+RESERVED_PAGES = frozenset({"index", "credits"})
 SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 
@@ -68,7 +70,11 @@ PAGE_OPTIONAL = ("kind", "objectives", "url", "forum_url")
 def read_text(path: Path, shown: str, problems: Problems) -> str | None:
     """A source file as text: UTF-8, a byte-order mark dropped, line endings made ``\\n``."""
     try:
-        data = path.read_bytes()
+        if not path.is_file():
+            problems.error(Location(shown), "not-a-file", "this is not a regular file")
+            return None
+        with path.open("rb") as handle:  # read no more than the limit, whatever the file is
+            data = handle.read(MAX_SOURCE_BYTES + 1)
     except OSError as exc:
         problems.error(Location(shown), "unreadable", f"cannot read the file: {exc.strerror}")
         return None
@@ -148,6 +154,7 @@ class _CourseReader:
         self.shown = shown
         self.problems = problems
         self.media = MediaFiles()
+        self.pages_found: dict[str, Path] = {}
 
     def read(self, node: YamlNode) -> Course | None:
         p = self.problems
@@ -186,8 +193,9 @@ class _CourseReader:
             )
         license_ = self._license(node.get("license"), "license")
         self.media = MediaFiles.scan(self.root / "media")
+        self._check_media()
         media_files = set(self.media.inside)
-        pages_found = self._page_files()
+        pages_found = self.pages_found = self._page_files()
         modules = self._outline(node.get("outline"), pages_found)
         cover = self._media_ref(node.get("cover"), "cover", media_files)
         credits = self._credits(node.get("media"), media_files)
@@ -225,7 +233,7 @@ class _CourseReader:
             modules=modules,
             media=credits,
             media_files=tuple(sorted(media_files)),
-            outcomes=read_str_list(node.get("outcomes"), p, "outcomes"),
+            outcomes=self._inline_texts(node.get("outcomes"), "outcomes"),
             updated=read_date(node.get("updated"), p, "updated"),
             forum_url=read_url(node.get("forum_url"), p, "forum_url"),
             cover=cover,
@@ -295,10 +303,71 @@ class _CourseReader:
         return tuple(authors)
 
     def _page_files(self) -> dict[str, Path]:
+        """The page files, refusing links out of the course and anything but regular files."""
         folder = self.root / "pages"
         if not folder.is_dir():
             return {}
-        return {p.stem: p for p in sorted(folder.glob("*.md"))}
+        root = self.root.resolve()
+        pages: dict[str, Path] = {}
+        for path in sorted(folder.glob("*.md")):
+            shown = Location(display_path(path, self.project))
+            try:
+                target = path.resolve()
+            except (OSError, RuntimeError):  # a link loop
+                target = path
+            if not target.is_relative_to(root):
+                self.problems.error(
+                    shown, "path-outside-course", "the page is a link to a file outside the course"
+                )
+            elif not target.is_file():
+                self.problems.error(shown, "not-a-file", "the page is not a regular file")
+            elif path.stem in RESERVED_PAGES:
+                self.problems.error(
+                    shown,
+                    "reserved-page",
+                    f"'{path.stem}' is the name of a page the site makes itself; rename the file",
+                )
+            else:
+                pages[path.stem] = path
+        return pages
+
+    def _inline_texts(self, node: YamlNode | None, name: str) -> tuple[str, ...]:
+        """A list of short Markdown texts (objectives, outcomes), checked like a page's text."""
+        texts = read_str_list(node, self.problems, name)
+        items = node.items if node is not None and node.kind == "seq" else ()
+        for text, item in zip(texts, items, strict=False):
+            links = check_inline(parse_inline(text, {}), item.location, self.media, self.problems)
+            for link in links:
+                if link.page and link.page not in self.pages_found:
+                    self.problems.error(
+                        item.location,
+                        "broken-link",
+                        f"the link names a page that does not exist: {link.page}.md",
+                    )
+        return texts
+
+    def _check_media(self) -> None:
+        """Problems with the files in media/ themselves, whether a page uses them or not."""
+        shown = display_path(self.root / "media", self.project)
+        for name in sorted(self.media.bad_names):
+            self.problems.error(
+                Location(f"{shown}/{name}"),
+                "media-name",
+                "the file name is not valid UTF-8; rename the file",
+            )
+        for name in sorted(self.media.other):
+            self.problems.warning(
+                Location(f"{shown}/{name}"),
+                "media-type",
+                "this type of file is not published (only images, documents, audio and video)",
+            )
+        for name in sorted(self.media.inside):
+            if name.lower().endswith(".svg"):
+                problem = svg_problem(self.root / "media" / name)
+                if problem:
+                    self.problems.error(
+                        Location(f"{shown}/{name}"), "unsafe-svg", f"unsafe SVG: {problem}"
+                    )
 
     def _media_ref(self, node: YamlNode | None, name: str, media_files: set[str]) -> str | None:
         value = read_str(node, self.problems, name)
@@ -436,11 +505,18 @@ class _CourseReader:
             return None
         yaml_text, offset, body = split_front_matter(text)
         if yaml_text is None:
-            p.error(
-                Location(shown),
-                "front-matter",
-                "a page starts with front matter between '---' lines (title, duration)",
-            )
+            if text.startswith("---"):
+                p.error(
+                    Location(shown),
+                    "front-matter",
+                    "the front matter that starts here is never closed with a '---' line",
+                )
+            else:
+                p.error(
+                    Location(shown),
+                    "front-matter",
+                    "a page starts with front matter between '---' lines (title, duration)",
+                )
             return None
         node = parse_yaml(yaml_text, shown, p, line_offset=offset)
         if node is None:
@@ -479,7 +555,7 @@ class _CourseReader:
             title=title,
             kind=kind,
             duration=duration,
-            objectives=read_str_list(node.get("objectives"), p, "objectives"),
+            objectives=self._inline_texts(node.get("objectives"), "objectives"),
             text_lines=text_lines(node),
             document=document,
             url=url,

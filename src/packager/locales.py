@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.plurals import get_plural
-from babel.support import NullTranslations
+from gettext import NullTranslations
 
 from packager import __version__, languages
 from packager.catalogue import Catalogue
@@ -207,6 +207,9 @@ class UiCatalogue:
 
 
 class _DictTranslations(NullTranslations):
+    """The standard library's NullTranslations on purpose: Jinja prefers a ``ugettext`` method
+    where one exists, and Babel's class has one that never looks at the catalogue."""
+
     def __init__(self, items: dict[str, str]) -> None:
         super().__init__()
         self._items = items

@@ -25,6 +25,7 @@ BLOCK_CLOSE = "block_close"
 
 _OPEN_RE = re.compile(r"^ {0,3}(:{3,})[ \t]*([A-Za-z][\w-]*)(?:[ \t]+(.*?))?[ \t]*$")
 _CLOSE_RE = re.compile(r"^ {0,3}(:{3,})[ \t]*$")
+_FENCE_RE = re.compile(r"^(`{3,}|~{3,})")
 
 
 def _line(state: StateBlock, line: int) -> str:
@@ -56,14 +57,18 @@ def _block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool)
             break
         text = _line(state, line)[state.blkIndent :] if state.blkIndent else _line(state, line)
         stripped = text.lstrip(" ")
+        fence = _FENCE_RE.match(stripped)
         if in_fence:
+            # CommonMark: a fence closes with the same character, at least as long, nothing after.
             if (
-                stripped.startswith(in_fence)
-                and not stripped[len(in_fence) :].strip(in_fence[0]).strip()
+                fence
+                and fence.group(1)[0] == in_fence[0]
+                and len(fence.group(1)) >= len(in_fence)
+                and not stripped[len(fence.group(1)) :].strip()
             ):
                 in_fence = ""
-        elif stripped.startswith(("```", "~~~")):
-            in_fence = stripped[:3]
+        elif fence:
+            in_fence = fence.group(1)
         elif _CLOSE_RE.match(text):
             depth -= 1
             if depth == 0:

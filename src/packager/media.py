@@ -16,30 +16,99 @@ from lxml import etree
 _SVG_LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$")
 
 
+IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"})
+#: What a page may link to or a site may publish from ``media/``: no HTML, scripts or executables,
+#: which would let a course slip past the checks on raw HTML.
+MEDIA_TYPES = IMAGE_TYPES | frozenset(
+    {
+        ".pdf",
+        ".odt",
+        ".ods",
+        ".odp",
+        ".docx",
+        ".xlsx",
+        ".pptx",
+        ".csv",
+        ".txt",
+        ".epub",
+        ".mp3",
+        ".ogg",
+        ".oga",
+        ".wav",
+        ".m4a",
+        ".mp4",
+        ".webm",
+        ".ogv",
+        ".vtt",
+        ".zip",
+    }
+)
+
+
 @dataclass(frozen=True)
 class MediaFiles:
     """What a course's ``media/`` folder holds, listed once per course.
 
-    ``inside`` are regular files (paths relative to ``media/``); ``outside`` are links that
-    resolve to somewhere outside the folder, which no page may use.
+    ``inside`` are regular files of a publishable type (paths relative to ``media/``);
+    ``outside`` are links that resolve to somewhere outside the folder; ``other`` are files of a
+    type the site does not publish; ``bad_names`` are names that are not valid UTF-8. Hidden files
+    and folders (``.git``) are ignored.
     """
 
     inside: frozenset[str] = frozenset()
     outside: frozenset[str] = frozenset()
+    other: frozenset[str] = frozenset()
+    bad_names: frozenset[str] = frozenset()
 
     @classmethod
     def scan(cls, folder: Path) -> MediaFiles:
         if not folder.is_dir():
             return cls()
         base = folder.resolve()
-        inside, outside = set(), set()
-        for path in folder.rglob("*"):
+        found: dict[str, set[str]] = {
+            "inside": set(),
+            "outside": set(),
+            "other": set(),
+            "bad": set(),
+        }
+        for path in sorted(folder.rglob("*")):
             name = path.relative_to(folder).as_posix()
-            if not path.resolve().is_relative_to(base):
-                outside.add(name)
+            if any(part.startswith(".") for part in path.relative_to(folder).parts):
+                continue
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                found["bad"].add(name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+                continue
+            try:
+                escaped = not path.resolve().is_relative_to(base)
+            except (OSError, RuntimeError):  # a link loop
+                escaped = True
+            if escaped:
+                found["outside"].add(name)
             elif path.is_file():
-                inside.add(name)
-        return cls(frozenset(inside), frozenset(outside))
+                found["inside" if path.suffix.lower() in MEDIA_TYPES else "other"].add(name)
+        return cls(*(frozenset(found[k]) for k in ("inside", "outside", "other", "bad")))
+
+
+_SVG_DANGER = re.compile(
+    rb"<\s*(script|foreignObject|iframe|embed|object)\b|\son[a-z]+\s*=|javascript:|<!ENTITY|"
+    rb"(?:xlink:)?href\s*=\s*[\"'](?!#|data:image/)[a-z][a-z0-9+.-]*:",
+    re.IGNORECASE,
+)
+
+
+def svg_problem(path: Path) -> str | None:
+    """Why an SVG is unsafe to publish (scripts, event handlers, external references), or None."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror}"
+    match = _SVG_DANGER.search(data)
+    if match:
+        found = match.group(0).decode("utf-8", "replace").strip()
+        return f"it contains {found[:40]!r}; SVG files may not hold scripts, event handlers or links to other sites"
+    return None
 
 
 def image_size(path: Path) -> tuple[int, int] | None:
@@ -71,17 +140,24 @@ def _svg_size(data: bytes) -> tuple[int, int] | None:
     except etree.XMLSyntaxError:
         return None
     width, height = root.get("width"), root.get("height")
-    if width and height:
-        w, h = _SVG_LENGTH.match(width), _SVG_LENGTH.match(height)
-        if w and h:
-            return round(float(w.group(1))), round(float(h.group(1)))
-    box = (root.get("viewBox") or "").replace(",", " ").split()
-    if len(box) == 4:
-        try:
-            return round(float(box[2])), round(float(box[3]))
-        except ValueError:
-            return None
+    try:
+        if width and height:
+            w, h = _SVG_LENGTH.match(width), _SVG_LENGTH.match(height)
+            if w and h:
+                return _size(float(w.group(1)), float(h.group(1)))
+        box = (root.get("viewBox") or "").replace(",", " ").split()
+        if len(box) == 4:
+            return _size(float(box[2]), float(box[3]))
+    except (ValueError, OverflowError):
+        pass
     return None
+
+
+def _size(width: float, height: float) -> tuple[int, int] | None:
+    """Whole pixels, or None for sizes no page could show (zero, infinite, absurd)."""
+    if not (0 < width < 100_000 and 0 < height < 100_000):
+        return None
+    return round(width), round(height)
 
 
 def _jpeg_size(data: bytes) -> tuple[int, int] | None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
@@ -142,10 +142,12 @@ class _Renderer(RendererHTML):
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
         ctx = self._ctx(env)
-        src = str(token.attrs.get("src", ""))
-        src = ctx.localized_media.get(src, src)
+        # The parser percent-encodes paths (``caf%C3%A9.svg``); sizes and credits know file names.
+        name = unquote(str(token.attrs.get("src", "")))
+        name = ctx.localized_media.get(name, name)
+        src = quote(name)
         alt = plain_text(token.children)
-        size = ctx.image_sizes.get(src)
+        size = ctx.image_sizes.get(name)
         dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
         title = token.attrs.get("title")
         extra = f' title="{escape(str(title))}"' if title and not token.meta.get("figure") else ""
@@ -177,7 +179,7 @@ class _Renderer(RendererHTML):
             if image.meta.get("fallback_caption"):
                 text = ctx.fallback(text)
             parts.append(f'<span class="caption">{text}</span>')
-        src = str(image.attrs.get("src", ""))
+        src = unquote(str(image.attrs.get("src", "")))
         if ctx.show_credits and ctx.credit_for is not None and src.startswith("media/"):
             credit = ctx.credit_for(src.removeprefix("media/"))
             title = escape(credit.title)
@@ -306,7 +308,7 @@ class _Renderer(RendererHTML):
             accepted = [plain_text(tokens[o.inline].children).strip() for o in question.options]
             out.append(
                 f'<p class="short-answer"><label for="{qid}-input">{hint}</label> '
-                f'<input type="text" id="{qid}-input" autocomplete="off" spellcheck="false" '
+                f'<input type="text" id="{qid}-input" aria-describedby="{qid}-prompt" autocomplete="off" spellcheck="false" '
                 f'data-answers="{escape(json.dumps(accepted, ensure_ascii=False))}"></p>\n'
             )
             answers = [escape(a) for a in accepted]
@@ -320,18 +322,12 @@ class _Renderer(RendererHTML):
                 oid = f"{qid}-option-{number}"
                 label = self.inline_html(tokens[option.inline], env)
                 correct = " data-correct" if option.correct else ""
-                feedback = self.render_blocks(tokens, option.feedback, env, document)
                 out.append(
                     f'<div class="option"><input type="{input_type}" name="{qid}" id="{oid}"{correct}>'
-                    f' <label for="{oid}">{label}</label>'
+                    f' <label for="{oid}">{label}</label></div>\n'
                 )
-                if feedback:
-                    out.append(
-                        f'\n<div class="option-feedback" id="{oid}-feedback" hidden>\n{feedback}</div>'
-                    )
-                out.append("</div>\n")
                 if option.correct:
-                    answers.append(label)
+                    answers.append(escape(plain_text(tokens[option.inline].children)))
             out.append("</fieldset>\n")
         check = escape(_("Check"))
         out.append(
@@ -361,16 +357,18 @@ class _Renderer(RendererHTML):
             f'<details class="question-answer"><summary>{summary}</summary>\n<p>{label}</p>\n<ul>{items}</ul>\n'
         ]
         explained = [
-            (
-                self.inline_html(tokens[o.inline], env),
-                self.render_blocks(tokens, o.feedback, env, document),
-            )
-            for o in question.options
+            (number, o, self.render_blocks(tokens, o.feedback, env, document))
+            for number, o in enumerate(question.options, start=1)
             if o.feedback
         ]
         if explained:
+            # Each option's feedback stands once, here; the script quotes the chosen ones' text.
             body.append('<dl class="option-explanations">\n')
-            body.extend(f"<dt>{label}</dt>\n<dd>{feedback}</dd>\n" for label, feedback in explained)
+            body.extend(
+                f"<dt>{escape(plain_text(tokens[o.inline].children))}</dt>\n"
+                f'<dd id="{question.anchor}-option-{number}-feedback">{feedback}</dd>\n'
+                for number, o, feedback in explained
+            )
             body.append("</dl>\n")
         general = self.render_blocks(tokens, question.feedback, env, document)
         if general:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from packager.locales import UiCatalogue
@@ -42,7 +43,9 @@ def environment(folders: tuple[Path, ...], ui: UiCatalogue) -> jinja2.Environmen
 
     One per search path and language, cached: a build renders many pages with each.
     """
-    env = jinja2.Environment(
+    # Sandboxed: a course may bring its own templates, and a course is untrusted input; the
+    # sandbox keeps a template from reaching Python internals (os, file access) through objects.
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -91,7 +91,8 @@ def parse_yaml(
         line = (mark.line if mark else 0) + 1 + line_offset
         col = (mark.column if mark else 0) + 1
         problem = exc.problem or exc.context or "not valid YAML"
-        if "\\t" in problem or "'\\t'" in problem or "tab" in problem:
+        at = _char_at(text, mark.line, mark.column) if mark else ""
+        if at == "\t" or "tab" in problem:
             problem = "a tab character cannot indent YAML; use spaces"
         problems.error(Location(path, line, col), "yaml-syntax", f"invalid YAML: {problem}")
         return None
@@ -103,18 +104,31 @@ def parse_yaml(
     return _convert(node, path, problems, line_offset, set())
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column : column + 1] if line < len(lines) else ""
+
+
 def _convert(
     node: yaml.Node, path: str, problems: Problems, offset: int, seen: set[int]
 ) -> YamlNode:
     loc = Location(path, node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+    # Every node is visited once; meeting one again means an alias (*name). Refusing them all
+    # keeps a 250-byte "alias bomb" from expanding into millions of nodes.
     if id(node) in seen:
-        problems.error(loc, "yaml-alias", "YAML aliases (*name) are not supported; write it out")
+        if -id(node) not in seen:  # report each anchored value once
+            seen.add(-id(node))
+            problems.error(
+                loc,
+                "yaml-alias",
+                "this value is repeated with a YAML alias (*name); aliases are not supported, write it out",
+            )
         return YamlNode("scalar", loc, "tag:yaml.org,2002:null")
+    seen.add(id(node))
     if node.tag not in _STANDARD_TAGS:
         problems.error(loc, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
     if isinstance(node, yaml.ScalarNode):
         return YamlNode("scalar", loc, node.tag, str(node.value), quoted=node.style in ("'", '"'))
-    seen = seen | {id(node)}
     if isinstance(node, yaml.SequenceNode):
         items = tuple(_convert(child, path, problems, offset, seen) for child in node.value)
         return YamlNode("seq", loc, node.tag, items=items)

@@ -15,6 +15,7 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       var correct;
+      var notes = [];
       if (question.dataset.kind === "short-answer") {
         var input = question.querySelector("input[type=text]");
         var accepted = JSON.parse(input.dataset.answers).map(normalise);
@@ -24,9 +25,12 @@
         var chosen = 0;
         correct = true;
         inputs.forEach(function (input) {
+          // Option feedback stands once, in the answer's <details>; quote the chosen ones' text.
           var feedback = document.getElementById(input.id + "-feedback");
-          if (feedback) { feedback.hidden = !input.checked; }
-          if (input.checked) { chosen += 1; }
+          if (input.checked) {
+            chosen += 1;
+            if (feedback) { notes.push(feedback.textContent.trim()); }
+          }
           if (input.checked !== input.hasAttribute("data-correct")) { correct = false; }
         });
         if (chosen === 0) {
@@ -36,7 +40,8 @@
         }
       }
       result.className = "question-result " + (correct ? "is-correct" : "is-wrong");
-      result.textContent = correct ? say("correct", "Correct.") : say("wrong", "Not quite. Try again, or show the answer.");
+      var verdict = correct ? say("correct", "Correct.") : say("wrong", "Not quite. Try again, or show the answer.");
+      result.textContent = [verdict].concat(notes).join(" ");
     });
   });
 }());
