@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from gettext import NullTranslations
 from pathlib import Path
 
 from babel.messages.plurals import get_plural
-from gettext import NullTranslations
 
 from packager import __version__, languages
 from packager.catalogue import Catalogue
