@@ -48,7 +48,7 @@ def test_check_writes_nothing_and_counts(make_course: CourseFactory) -> None:
     project = make_course()
     result = run("check", cwd=project)
     assert result.returncode == 0
-    assert result.stdout.strip() == "ok: 1 course, 2 pages"
+    assert result.stdout.strip() == "ok: 1 course, 2 pages, 0 published translations"
     assert not (project / "build").exists()
 
 

@@ -68,6 +68,19 @@ def check(project: Path, courses: tuple[str, ...], problems: Problems) -> list[C
         return load_project(project, list(courses) or None, problems)
 
 
+def check_all(
+    project: Path, courses: tuple[str, ...], problems: Problems, *, preview: bool = False
+) -> list[Edition]:
+    """Check the courses and every translation of them (catalogues, translated texts)."""
+    loaded = check(project, courses, problems)
+    with fewer_collections():
+        return [
+            edition
+            for course in loaded
+            for edition in editions(project, course, problems, preview=preview)
+        ]
+
+
 def plan(
     courses: list[Course], options: BuildOptions, problems: Problems
 ) -> list[tuple[Edition, str, tuple[str, ...]]]:

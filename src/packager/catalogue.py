@@ -30,6 +30,7 @@ class Entry:
     msgid_plural: str | None = None
     msgstr_plural: tuple[str, ...] = ()
     line: int = field(default=0, compare=False)
+    msgstr_line: int = field(default=0, compare=False)
 
     @property
     def key(self) -> tuple[str | None, str]:

@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 problems in the input (each printed as ``path:line:col:
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 import traceback
@@ -16,12 +17,14 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from packager import __version__
-from packager.builder import FORMATS, BuildOptions, build, check
+from packager.builder import FORMATS, BuildOptions, build, check, check_all
 from packager.diagnostics import Diagnostic, InputError, Problems, Severity, display_path
 from packager.model import Course
 from packager.scaffold import ScaffoldError, new_course
+from packager.stats import course_stats
 from packager.workflow import Written, extract, init, update
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -213,10 +216,10 @@ def build_command(
 @_project_option
 @click.pass_obj
 def check_command(state: _State, courses: tuple[str, ...], strict: bool, project: Path) -> None:
-    """Check COURSES (default: all) without writing anything."""
+    """Check COURSES (default: all) and their translations without writing anything."""
     problems = Problems()
     try:
-        loaded = check(project, courses, problems)
+        found = check_all(project, courses, problems)
     except InputError as exc:
         state.report(list(exc.diagnostics), strict)
         sys.exit(EXIT_INPUT)
@@ -224,9 +227,13 @@ def check_command(state: _State, courses: tuple[str, ...], strict: bool, project
     if problems.fails(strict):
         sys.exit(EXIT_INPUT)
     if not state.quiet:
-        pages = sum(len(course.pages) for course in loaded)
+        sources = [e for e in found if e.lang == e.course.language]
+        pages = sum(len(e.course.pages) for e in sources)
+        translations = len(found) - len(sources)
         state.out.print(
-            f"ok: {_plural(len(loaded), 'course')}, {_plural(pages, 'page')}", markup=False
+            f"ok: {_plural(len(sources), 'course')}, {_plural(pages, 'page')}, "
+            f"{_plural(translations, 'published translation')}",
+            markup=False,
         )
 
 
@@ -331,6 +338,71 @@ def update_command(state: _State, courses: tuple[str, ...], project: Path) -> No
     written = update(project, loaded, problems)
     state.report(problems.sorted(), False)
     _print_written(state, written, project)
+    if problems.errors:
+        sys.exit(EXIT_INPUT)
+
+
+@cli.command("stats")
+@_verbosity
+@click.argument("courses", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--pages/--no-pages", default=True, help="Show each page (default) or only totals.")
+@_project_option
+@click.pass_obj
+def stats_command(
+    state: _State, courses: tuple[str, ...], as_json: bool, pages: bool, project: Path
+) -> None:
+    """How much of each translation is done: messages and words, per language and per page."""
+    loaded = _load_or_exit(state, project, courses)
+    problems = Problems()
+    report = {course.id: course_stats(project, course, problems) for course in loaded}
+    state.report(problems.sorted(), False)
+    if as_json:
+        data = {
+            course_id: {
+                s.lang: {
+                    "total": s.total.as_dict(),
+                    "pages": {p: c.as_dict() for p, c in s.pages.items()},
+                }
+                for s in langs
+            }
+            for course_id, langs in report.items()
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True))
+        return
+    for course_id, langs in report.items():
+        table = Table(title=f"{course_id}: translations", title_justify="left")
+        for name in (
+            "language",
+            "page",
+            "done",
+            "messages",
+            "translated",
+            "fuzzy",
+            "untranslated",
+            "words left",
+        ):
+            table.add_column(name, justify="right" if name not in ("language", "page") else "left")
+        for s in langs:
+            rows = [("all pages", s.total)] + (sorted(s.pages.items()) if pages else [])
+            for page, counts in rows:
+                table.add_row(
+                    s.lang if page == "all pages" else "",
+                    page,
+                    f"{counts.percent:.0f}%",
+                    str(counts.total),
+                    str(counts.translated),
+                    str(counts.fuzzy),
+                    str(counts.untranslated),
+                    str(counts.words_fuzzy + counts.words_untranslated),
+                )
+        if not langs:
+            state.out.print(
+                f"{course_id}: no translations yet; start one with 'packager init {course_id} --lang xx'",
+                markup=False,
+            )
+        else:
+            state.out.print(table)
     if problems.errors:
         sys.exit(EXIT_INPUT)
 

@@ -24,6 +24,7 @@ from packager.model import TranslationCredit
 from packager.output import write_file
 from packager.pofile import read_po, write_po
 from packager.translate import Translation
+from packager.translation_checks import check_catalogue
 
 UI_DOMAIN = "ui"
 
@@ -182,10 +183,13 @@ def language_catalogue(
         if catalogue is None:
             continue
         check_header(catalogue, tag, shown, problems)
+        check_catalogue(catalogue, shown, problems)
         main = shown
         for entry in catalogue.active:
             if entry.msgstr and (allow_fuzzy or not entry.fuzzy) and entry.msgid_plural is None:
-                lookup[entry.key] = Translation(entry.msgstr, Location(shown, entry.line))
+                lookup[entry.key] = Translation(
+                    entry.msgstr, Location(shown, entry.msgstr_line or entry.line)
+                )
         names = _names(catalogue)
         team = _EMAIL.sub("", catalogue.header_value("Language-Team") or "").strip() or None
         if names or team:

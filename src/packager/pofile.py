@@ -320,6 +320,7 @@ def _parse_entry(block: list[tuple[int, str]]) -> Entry:
     references: list[str] = []
     flags: list[str] = []
     obsolete = False
+    msgstr_line = 0
     current: str | None = None
     for number, line in block:
         text = line.strip()
@@ -363,6 +364,8 @@ def _parse_entry(block: list[tuple[int, str]]) -> Entry:
                 raise _SyntaxError(number, f"{key} given twice in one entry")
             current = key
             fields[key] = [_unquote(rest, number)]
+            if key.startswith("msgstr") and not msgstr_line:
+                msgstr_line = number
     if "msgid" not in fields:
         raise _SyntaxError(block[0][0], "an entry without msgid")
     if "msgstr" not in fields and "msgstr[0]" not in fields:
@@ -388,6 +391,7 @@ def _parse_entry(block: list[tuple[int, str]]) -> Entry:
         msgid_plural=get("msgid_plural"),
         msgstr_plural=plurals,
         line=block[0][0],
+        msgstr_line=msgstr_line or block[0][0],
     )
 
 

@@ -1,0 +1,135 @@
+"""Checks of each translation against its source text, as a reviewer would make them.
+
+A translation must keep what the page needs to work: the same links (reference labels), images,
+footnotes, inline code and HTML tags, the same placeholders in interface strings, and no new
+blocks. Emphasis that does not match is only a warning: a language may stress other words.
+Problems are reported at the ``.po`` file and line of the entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from packager.catalogue import Catalogue, Entry
+from packager.diagnostics import Location, Problems
+from packager.mdinline import parse_inline
+
+_REF_LABEL = re.compile(r"(?<!\\)\]\[([^\]]+)\]")
+_IMAGE = re.compile(r"(?<!\\)!\[")
+_FOOTNOTE = re.compile(r"(?<!\\)\[\^([^\]]+)\]")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sd]|%[sd]|\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def _code_spans(text: str) -> Counter[str]:
+    return Counter(t.content for t in parse_inline(text, {}) if t.type == "code_inline")
+
+
+def _emphasis(text: str) -> Counter[str]:
+    return Counter(
+        t.type for t in parse_inline(text, {}) if t.type in ("em_open", "strong_open", "s_open")
+    )
+
+
+def _differences(
+    name: str, source: Counter[str], translation: Counter[str], show: str
+) -> str | None:
+    if source == translation:
+        return None
+    missing = sorted((source - translation).elements())
+    extra = sorted((translation - source).elements())
+    parts = []
+    if missing:
+        parts.append("drops " + ", ".join(show.format(m) for m in missing))
+    if extra:
+        parts.append("adds " + ", ".join(show.format(e) for e in extra))
+    return f"the translation {' and '.join(parts)} ({name})"
+
+
+def check_entry(entry: Entry, path: str, problems: Problems) -> None:
+    """Compare one translated entry with its source text."""
+    if not entry.msgstr or entry.obsolete:
+        return
+    where = Location(path, entry.msgstr_line or entry.line)
+    source, text = entry.msgid, entry.msgstr
+    checks: list[tuple[str, str | None]] = [
+        (
+            "po-placeholders",
+            _differences(
+                "placeholders",
+                Counter(_PLACEHOLDER.findall(source)),
+                Counter(_PLACEHOLDER.findall(text)),
+                "{}",
+            ),
+        ),
+    ]
+    if "md-text" in entry.flags:
+        checks += [
+            (
+                "po-links",
+                _differences(
+                    "links",
+                    Counter(_REF_LABEL.findall(source)),
+                    Counter(_REF_LABEL.findall(text)),
+                    "[{}]",
+                ),
+            ),
+            (
+                "po-images",
+                _differences(
+                    "images",
+                    Counter({"image": len(_IMAGE.findall(source))}),
+                    Counter({"image": len(_IMAGE.findall(text))}),
+                    "{}",
+                ),
+            ),
+            (
+                "po-footnotes",
+                _differences(
+                    "footnotes",
+                    Counter(_FOOTNOTE.findall(source)),
+                    Counter(_FOOTNOTE.findall(text)),
+                    "[^{}]",
+                ),
+            ),
+            (
+                "po-code",
+                _differences(
+                    "inline code must stay as it is", _code_spans(source), _code_spans(text), "`{}`"
+                ),
+            ),
+            (
+                "po-html",
+                _differences(
+                    "HTML tags",
+                    Counter(m.group(2).lower() for m in _TAG.finditer(source)),
+                    Counter(m.group(2).lower() for m in _TAG.finditer(text)),
+                    "<{}>",
+                ),
+            ),
+        ]
+        if "\n\n" in text.strip() and "\n\n" not in source:
+            checks.append(
+                (
+                    "po-new-block",
+                    "the translation has a blank line, which would start a new paragraph",
+                )
+            )
+    for code, message in checks:
+        if message:
+            problems.error(where, code, message)
+    if "md-text" in entry.flags:
+        message = _differences("emphasis", _emphasis(source), _emphasis(text), "{}")
+        if message:
+            message = (
+                message.replace("em_open", "*emphasis*")
+                .replace("strong_open", "**strong**")
+                .replace("s_open", "~~strike~~")
+            )
+            problems.warning(where, "po-emphasis", message)
+
+
+def check_catalogue(catalogue: Catalogue, path: str, problems: Problems) -> None:
+    for entry in catalogue.active:
+        check_entry(entry, path, problems)
