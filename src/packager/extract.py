@@ -22,7 +22,7 @@ from packager.messages import Message, course_messages
 from packager.model import Course
 from packager.render import BOX_TITLES, QUESTION_HINTS
 
-SOURCE_UI = (Path(__file__).resolve().parent / "render.py",)
+SOURCE_UI = tuple(Path(__file__).resolve().parent / name for name in ("render.py", "licenses.py"))
 
 
 def now_stamp() -> str:

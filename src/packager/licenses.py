@@ -28,48 +28,54 @@ class License:
 
 _CC = "https://creativecommons.org/licenses"
 
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark a licence name for ``ui.pot``; templates translate it with ``_()``."""
+    return message
+
+
 LICENSES: dict[str, License] = {
     lic.spdx: lic
     for lic in (
         License(
             "CC-BY-4.0",
-            "Creative Commons Attribution 4.0 International",
+            N_("Creative Commons Attribution 4.0 International"),
             f"{_CC}/by/4.0/",
             "CC BY 4.0",
         ),
         License(
             "CC-BY-SA-4.0",
-            "Creative Commons Attribution-ShareAlike 4.0 International",
+            N_("Creative Commons Attribution-ShareAlike 4.0 International"),
             f"{_CC}/by-sa/4.0/",
             "CC BY-SA 4.0",
         ),
         License(
             "CC-BY-NC-4.0",
-            "Creative Commons Attribution-NonCommercial 4.0 International",
+            N_("Creative Commons Attribution-NonCommercial 4.0 International"),
             f"{_CC}/by-nc/4.0/",
             "CC BY-NC 4.0",
         ),
         License(
             "CC-BY-NC-SA-4.0",
-            "Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International",
+            N_("Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International"),
             f"{_CC}/by-nc-sa/4.0/",
             "CC BY-NC-SA 4.0",
         ),
         License(
             "CC-BY-ND-4.0",
-            "Creative Commons Attribution-NoDerivatives 4.0 International",
+            N_("Creative Commons Attribution-NoDerivatives 4.0 International"),
             f"{_CC}/by-nd/4.0/",
             "CC BY-ND 4.0",
         ),
         License(
             "CC-BY-NC-ND-4.0",
-            "Creative Commons Attribution-NonCommercial-NoDerivatives 4.0 International",
+            N_("Creative Commons Attribution-NonCommercial-NoDerivatives 4.0 International"),
             f"{_CC}/by-nc-nd/4.0/",
             "CC BY-NC-ND 4.0",
         ),
         License(
             "CC0-1.0",
-            "Creative Commons Zero v1.0 Universal (public domain dedication)",
+            N_("Creative Commons Zero v1.0 Universal (public domain dedication)"),
             "https://creativecommons.org/publicdomain/zero/1.0/",
             "CC0 1.0",
         ),

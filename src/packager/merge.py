@@ -61,12 +61,10 @@ def _best_candidate(target: Entry, candidates: list[Entry]) -> Entry | None:
     best_score = THRESHOLD
     files = _source_files(target)
     for candidate in candidates:
-        if candidate.msgctxt != target.msgctxt:
-            continue
         matcher = difflib.SequenceMatcher(None, candidate.msgid, target.msgid, autojunk=False)
         if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
             continue
-        score = matcher.ratio()
+        score = matcher.ratio() - (0.01 if candidate.msgctxt != target.msgctxt else 0.0)
         # Same page first, then nearer lines: small nudges that only break near-ties.
         if files & _source_files(candidate):
             score += 0.02 - min(abs(_position(target) - _position(candidate)), 1000) / 100_000
@@ -120,7 +118,7 @@ def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeRe
     candidates = [
         e
         for e in (*old_active.values(), *old_obsolete.values())
-        if e.msgstr and e.key not in template_keys and e.key not in used
+        if e.msgstr  # any old translation may seed a fuzzy one, as in GNU msgmerge
     ]
     fuzzy = new = 0
     for index in pending:

@@ -55,10 +55,14 @@ def course_messages(course: Course) -> list[Message]:
     """Every message of ``course`` in outline order."""
     yaml_path = f"courses/{course.id}/course.yaml"
 
-    def meta(text: str | None, kind: str, markdown: bool = False) -> Iterator[Message]:
+    def meta(
+        text: str | None, kind: str, markdown: bool = False, context: str | None = None
+    ) -> Iterator[Message]:
         if text:
             line = course.text_lines.get(text.strip(), 1)
-            yield Message(InlineText(text), kind, yaml_path, line, markdown=markdown)
+            yield Message(
+                InlineText(text), kind, yaml_path, line, markdown=markdown, context=context
+            )
 
     out: list[Message] = []
     out += meta(course.title, "course title")
@@ -67,7 +71,8 @@ def course_messages(course: Course) -> list[Message]:
     for outcome in course.outcomes:
         out += meta(outcome, "course outcome", markdown=True)
     for keyword in course.keywords:
-        out += meta(keyword, "keyword")
+        # A keyword is a short word that may also stand in the text meaning something else.
+        out += meta(keyword, "keyword", context="keyword")
     for module in course.modules:
         out += meta(module.title, "module title")
         for page in module.pages:
@@ -97,6 +102,17 @@ def page_messages(page: Page) -> list[Message]:
         )
         for objective in page.objectives
     ]
+    if page.url:
+        line = page.text_lines.get(page.url, 1)
+        out.append(
+            Message(
+                InlineText(page.url),
+                "web link address (may point to a page in your language)",
+                page.source,
+                line,
+                markdown=False,
+            )
+        )
     out += document_messages(page.document, page.source, page.title)
     return out
 

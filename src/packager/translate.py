@@ -18,6 +18,7 @@ from markdown_it.token import Token
 
 from packager.diagnostics import Location, Problems
 from packager.document import Document, check_inline, plain_text
+from packager.fields import is_web_url
 from packager.mdinline import adopt_footnotes, footnote_env, parse_inline
 from packager.media import MediaFiles
 from packager.messages import Message, course_messages
@@ -44,7 +45,7 @@ def translate_course(course: Course, lookup: Lookup, problems: Problems) -> Cour
         if value is None:
             return None
         message = meta.get((kind, value))
-        found = lookup.get((None, value)) if message is not None else None
+        found = lookup.get((message.context, value)) if message is not None else None
         return found.text if found is not None else SourceText(value)
 
     by_page: dict[str, list[Message]] = {}
@@ -69,7 +70,12 @@ def translate_course(course: Course, lookup: Lookup, problems: Problems) -> Cour
             )
             pages.append(
                 replace(
-                    page, title=title, objectives=objectives, document=document, fallbacks=missing
+                    page,
+                    title=title,
+                    objectives=objectives,
+                    document=document,
+                    fallbacks=missing,
+                    url=_url(page.url, lookup, problems),
                 )
             )
         modules.append(Module(text(module.title, "module title") or module.title, tuple(pages)))
@@ -148,6 +154,21 @@ def _translate_document(
             assert token.children is not None
             token.children[position] = image
     return replace(document, tokens=tuple(tokens)), fallbacks
+
+
+def _url(url: str | None, lookup: Lookup, problems: Problems) -> str | None:
+    """A web link page's address in the language, if the translator gave a valid one."""
+    found = lookup.get((None, url)) if url else None
+    if found is None:
+        return url
+    if not is_web_url(found.text):
+        problems.error(
+            found.location,
+            "invalid-url",
+            f"the translated address must be an http:// or https:// URL: {found.text[:60]!r}",
+        )
+        return url
+    return found.text
 
 
 def _check(

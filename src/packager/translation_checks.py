@@ -2,7 +2,8 @@
 
 A translation must keep what the page needs to work: the same links (reference labels), images,
 footnotes, inline code and HTML tags, the same placeholders in interface strings, and no new
-blocks. Emphasis that does not match is only a warning: a language may stress other words.
+blocks. Emphasis that does not match is only a warning: a language may stress other words, and a
+translator comment ``# packager: ignore po-emphasis`` on the entry says it is meant.
 Problems are reported at the ``.po`` file and line of the entry.
 """
 
@@ -19,6 +20,8 @@ _REF_LABEL = re.compile(r"(?<!\\)\]\[([^\]]+)\]")
 _IMAGE = re.compile(r"(?<!\\)!\[")
 _FOOTNOTE = re.compile(r"(?<!\\)\[\^([^\]]+)\]")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+#: A translator comment ``# packager: ignore po-emphasis`` says a warning was considered.
+_IGNORE = re.compile(r"packager:\s*ignore\s+([\w-]+)")
 _PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sd]|%[sd]|\{[A-Za-z_][A-Za-z0-9_]*\}")
 
 
@@ -119,15 +122,17 @@ def check_entry(entry: Entry, path: str, problems: Problems) -> None:
     for code, message in checks:
         if message:
             problems.error(where, code, message)
-    if "md-text" in entry.flags:
+    ignored = {code for comment in entry.comments for code in _IGNORE.findall(comment)}
+    if "md-text" in entry.flags and "po-emphasis" not in ignored:
         message = _differences("emphasis", _emphasis(source), _emphasis(text), "{}")
         if message:
             message = (
                 message.replace("em_open", "*emphasis*")
                 .replace("strong_open", "**strong**")
                 .replace("s_open", "~~strike~~")
+                .replace(" (emphasis)", "")
             )
-            problems.warning(where, "po-emphasis", message)
+            problems.warning(where, "po-emphasis", f"{message}; check that the stress is meant")
 
 
 def check_catalogue(catalogue: Catalogue, path: str, problems: Problems) -> None:
