@@ -68,8 +68,9 @@ _NO_BREAK_PAIRS = frozenset(
         ("AL", "OP"),
         ("NU", "OP"),
         ("CP", "AL"),
+        ("CP", "PR"),
+        ("CL", "PR"),
         ("CP", "NU"),
-        ("IS", "AL"),
         ("IS", "NU"),
         ("HY", "NU"),
         ("SY", "NU"),
@@ -142,6 +143,10 @@ def _can_break(text: str, i: int) -> bool:
         while k > 0 and _class(text[k]) == "CM":
             k -= 1
         before = _class(text[k]) if _class(text[k]) != "CM" else "AL"
+    wide = unicodedata.east_asian_width(text[i] if here == "OP" else text[j]) in ("W", "F")
+    lb30 = (before in ("AL", "NU") and here == "OP") or (before == "CP" and here in ("AL", "NU"))
+    if lb30 and wide:
+        return True  # UAX #14 LB30 keeps only narrow brackets to their words
     return (before, here) not in _NO_BREAK_PAIRS
 
 
@@ -155,8 +160,23 @@ def _segments(text: str) -> list[str]:
     return parts
 
 
+def _breaks(text: str) -> list[bool]:
+    """``breaks[i]``: whether a line may break before ``text[i]``.
+
+    GNU finds break opportunities in the string as written in the file, escapes included, so a
+    quote (``\\"``) or a tab (``\\t``) breaks like the backslash that starts it.
+    """
+    written = escape(text)
+    starts, position = [], 0
+    for ch in text:
+        starts.append(position)
+        position += len(_ESCAPES.get(ch, ch))
+    return [i > 0 and _can_break(written, starts[i]) for i in range(len(text))]
+
+
 def _wrap_segment(text: str, startcol: int) -> list[str]:
     """Split ``text`` into pieces each fitting ``WIDTH`` once quoted at ``startcol``."""
+    breaks = _breaks(text)
     pieces: list[str] = []
     start = 0
     while start < len(text):
@@ -166,7 +186,7 @@ def _wrap_segment(text: str, startcol: int) -> list[str]:
         while i < len(text):
             col += _escaped_width(text[i])
             i += 1
-            if i < len(text) and _can_break(text, i):
+            if i < len(text) and breaks[i]:
                 if col + 1 <= WIDTH:  # closing quote
                     best = i
                 else:
@@ -175,7 +195,7 @@ def _wrap_segment(text: str, startcol: int) -> list[str]:
             if col + 1 <= WIDTH:
                 best = len(text)
         if best <= start:
-            best = next((j for j in range(start + 1, len(text)) if _can_break(text, j)), len(text))
+            best = next((j for j in range(start + 1, len(text)) if breaks[j]), len(text))
         pieces.append(text[start:best])
         start = best
     return pieces or [""]
@@ -189,6 +209,9 @@ def format_string(keyword: str, text: str, prefix: str = "") -> list[str]:
     """The lines of ``keyword "text"``, wrapped like GNU gettext."""
     escaped_width = sum(_escaped_width(ch) for ch in text)
     one_line = len(prefix) + len(keyword) + 2 + escaped_width + 1 <= WIDTH
+    if not one_line and "\n" not in text[:-1]:
+        # GNU writes a string that cannot be broken anywhere on the first line, however long.
+        one_line = not any(_breaks(text))
     if one_line and "\n" not in text[:-1]:
         return [f'{prefix}{keyword} "{escape(text)}"']
     lines = [f'{prefix}{keyword} ""']
