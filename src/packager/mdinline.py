@@ -57,10 +57,29 @@ _ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1
 _HTML_START = re.compile(r"<[A-Za-z/!?]")
 
 
+def _free_standing(text: str, i: int) -> bool:
+    """Whether the run of ``*`` or ``_`` at ``i`` has white space (or an end) on both sides.
+
+    Such a run can neither open nor close emphasis (``Goal number ___ .``), so it needs no
+    backslashes, which keeps blanks in questions readable for translators.
+    """
+    start, end = i, i
+    while start > 0 and text[start - 1] == text[i]:
+        start -= 1
+    while end + 1 < len(text) and text[end + 1] == text[i]:
+        end += 1
+    before = text[start - 1] if start > 0 else " "
+    after = text[end + 1] if end + 1 < len(text) else " "
+    return before.isspace() and after.isspace()
+
+
 def escape_text(text: str) -> str:
     """Backslash-escape what inline Markdown would otherwise read as markup."""
     out: list[str] = []
     for i, ch in enumerate(text):
+        if ch in "*_" and _free_standing(text, i):
+            out.append(ch)
+            continue
         prev = text[i - 1] if i else " "
         nxt = text[i + 1] if i + 1 < len(text) else " "
         if (

@@ -25,7 +25,7 @@ from packager.catalogue import Catalogue, Entry
 
 THRESHOLD = 0.6
 
-_MARKUP = re.compile(r"\]\[[^\]]*\]|\\(?=[^\w\s])|[*_~`]|</?[A-Za-z][^>]*>|!\[|\[")
+_MARKUP = re.compile(r"\]\[[^\]]*\]|\\(?=[^\sA-Za-z0-9])|[*_~`]|</?[A-Za-z][^>]*>|!\[|\[")
 
 
 def normalise(text: str) -> str:

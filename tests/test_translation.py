@@ -1,0 +1,500 @@
+"""The translation workflow: extract, init, update, stats, and translated builds."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from packager.builder import BuildOptions, build, check_all
+from packager.catalogue import Catalogue, Entry
+from packager.diagnostics import Problems
+from packager.editions import editions
+from packager.locales import catalogue_path, load, save, template_path
+from packager.mdinline import parse_inline
+from packager.merge import merge
+from packager.pofile import read_po
+from packager.render import RenderContext, render_document
+from packager.workflow import extract, init, update
+from tests.conftest import COURSE_YAML, REPO, CourseFactory
+from tests.conftest import load as load_course
+from tests.test_cli import run
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _course(project: Path, course_id: str = "demo"):  # type: ignore[no-untyped-def]
+    course, problems = load_course(project, course_id)
+    assert course is not None, problems
+    return course
+
+
+def _catalogue(path: Path, project: Path) -> Catalogue:
+    problems = Problems()
+    catalogue = load(path, project, problems)
+    assert catalogue is not None, [d.format() for d in problems]
+    return catalogue
+
+
+def _fill(path: Path, project: Path, translate) -> None:  # type: ignore[no-untyped-def]
+    catalogue = _catalogue(path, project)
+    save(
+        path,
+        replace(
+            catalogue,
+            entries=tuple(replace(e, msgstr=translate(e.msgid)) for e in catalogue.entries),
+        ),
+    )
+
+
+def _translated_project(make_course: CourseFactory, lang: str, translate, **files: str) -> Path:  # type: ignore[no-untyped-def]
+    yaml_text = COURSE_YAML.replace(
+        "license: CC-BY-4.0", f"license: CC-BY-4.0\nlanguages: [{lang}]"
+    )
+    project = make_course({"course.yaml": yaml_text, **files})
+    problems = Problems()
+    init(project, _course(project), lang, problems)
+    assert not problems.errors, [d.format() for d in problems]
+    _fill(catalogue_path(project, lang, "demo"), project, translate)
+    return project
+
+
+# -- extraction ------------------------------------------------------------------------------
+
+
+FEATURES_YAML = (
+    COURSE_YAML.replace("pages: [intro, quiz]", "pages: [features, other]").replace(
+        "keywords", "keywords"
+    )
+    + "keywords: [OER]\n"
+)
+
+
+def test_golden_template(make_course: CourseFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tests/golden/features.pot, reviewed once; UPDATE_GOLDEN=1 rewrites it."""
+    import os
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    other = "---\ntitle: Other\nduration: 1\n---\n\n## Second part\n\n<!-- i18n:skip -->\nDo not translate this.\n\n<!-- i18n:context button -->\n<!-- i18n:comment The label of a control -->\nOpen\n"
+    project = make_course(
+        {
+            "course.yaml": FEATURES_YAML,
+            "pages/intro.md": None,
+            "pages/quiz.md": None,
+            "pages/features.md": (GOLDEN / "features.md").read_text(),
+            "pages/other.md": other,
+        }
+    )
+    extract(project, [_course(project)])
+    text = template_path(project, "demo").read_text()
+    golden = GOLDEN / "features.pot"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text)
+    assert text == golden.read_text()
+
+
+def test_extracting_twice_changes_no_byte(make_course: CourseFactory) -> None:
+    project = make_course()
+    course = _course(project)
+    first = extract(project, [course])
+    pot = template_path(project, "demo").read_bytes()
+    second = extract(project, [course])
+    assert [w.changed for w in first] == [True, True]
+    assert [w.changed for w in second] == [False, False]
+    assert template_path(project, "demo").read_bytes() == pot
+
+
+def test_creation_date_moves_only_with_the_messages(
+    make_course: CourseFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    project = make_course()
+    extract(project, [_course(project)])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    extract(project, [_course(project)])
+    assert "POT-Creation-Date: 2023-11-14 22:13+0000" in template_path(project, "demo").read_text()
+    make_course({"pages/intro.md": "---\ntitle: Introduction\nduration: 10\n---\n\nA new text.\n"})
+    extract(project, [_course(project)])
+    assert "POT-Creation-Date: 2027-01-15 08:00+0000" in template_path(project, "demo").read_text()
+
+
+def test_code_blocks_and_skipped_blocks_are_not_messages(make_course: CourseFactory) -> None:
+    page = "---\ntitle: T\nduration: 1\n---\n\n```\ncode here\n```\n\n    indented code\n\n<!-- i18n:skip -->\nSkip me.\n\nKeep me.\n"
+    project = make_course({"pages/intro.md": page})
+    extract(project, [_course(project)])
+    msgids = [e.msgid for e in _catalogue(template_path(project, "demo"), project).entries]
+    assert "Keep me." in msgids
+    assert not [m for m in msgids if "code" in m or "Skip me" in m]
+
+
+# -- init ------------------------------------------------------------------------------------
+
+
+def test_init_writes_a_complete_header_never_fuzzy(make_course: CourseFactory) -> None:
+    project = make_course()
+    problems = Problems()
+    init(project, _course(project), "ar", problems)
+    catalogue = _catalogue(catalogue_path(project, "ar", "demo"), project)
+    assert "fuzzy" not in catalogue.header_flags
+    assert catalogue.header_value("Language") == "ar"
+    assert catalogue.header_value("Content-Type") == "text/plain; charset=UTF-8"
+    assert catalogue.header_value(
+        "Plural-Forms",
+    ).startswith("nplurals=6;")  # type: ignore[union-attr]
+    assert catalogue.header_value(
+        "X-Generator",
+    ).startswith("packager ")  # type: ignore[union-attr]
+    assert [d.code for d in problems] == ["language-not-listed"]
+    again = Problems()
+    init(project, _course(project), "ar", again)
+    assert [d.code for d in again] == ["init-exists", "language-not-listed"]
+
+
+def test_init_command_refuses_an_unknown_language(make_course: CourseFactory) -> None:
+    result = run("init", "demo", "--lang", "xx-Nope", cwd=make_course())
+    assert result.returncode == 1
+    assert "error[invalid-language]: unknown language code 'xx-Nope'" in result.stderr
+
+
+# -- update ----------------------------------------------------------------------------------
+
+
+def _entry(msgid: str, msgstr: str = "", **kw: object) -> Entry:
+    return Entry(msgid, msgstr, references=kw.pop("references", ("p.md:1",)), **kw)  # type: ignore[arg-type]
+
+
+def _merge(old: list[Entry], new: list[str]) -> list[Entry]:
+    header = (("Content-Type", "text/plain; charset=UTF-8"),)
+    merged, _report = merge(
+        Catalogue(header, tuple(_entry(m) for m in new)), Catalogue(header, tuple(old))
+    )
+    return list(merged.entries)
+
+
+def test_exact_match_keeps_the_translation() -> None:
+    (entry,) = _merge([_entry("Hello world.", "Bonjour le monde.")], ["Hello world."])
+    assert entry.msgstr == "Bonjour le monde." and not entry.fuzzy
+
+
+def test_spacing_or_markup_change_keeps_it_without_fuzz() -> None:
+    (entry,) = _merge(
+        [_entry("Open *resources* for all.", "Des ressources *libres* pour tous.")],
+        ["Open **resources** for all."],
+    )
+    assert entry.msgstr == "Des ressources *libres* pour tous." and not entry.fuzzy
+    assert entry.previous_msgid is None
+
+
+def test_a_changed_text_becomes_fuzzy_with_the_previous_text() -> None:
+    entries = _merge(
+        [
+            _entry(
+                "UNESCO adopted the Recommendation in 2019.",
+                "L'UNESCO a adopté la Recommandation en 2019.",
+            )
+        ],
+        ["UNESCO's member states adopted the Recommendation in 2019."],
+    )
+    (entry,) = entries
+    assert entry.fuzzy and entry.msgstr == "L'UNESCO a adopté la Recommandation en 2019."
+    assert entry.previous_msgid == "UNESCO adopted the Recommendation in 2019."
+
+
+def test_an_unmatched_translation_is_kept_as_obsolete() -> None:
+    entries = _merge(
+        [_entry("A paragraph that goes away.", "Un paragraphe qui disparaît.")],
+        ["Something else entirely."],
+    )
+    assert [(e.msgid, e.msgstr, e.obsolete) for e in entries] == [
+        ("Something else entirely.", "", False),
+        ("A paragraph that goes away.", "Un paragraphe qui disparaît.", True),
+    ]
+
+
+def test_an_obsolete_translation_comes_back() -> None:
+    (entry,) = _merge([_entry("Back again.", "De retour.", obsolete=True)], ["Back again."])
+    assert entry.msgstr == "De retour." and not entry.obsolete and not entry.fuzzy
+
+
+def test_translator_comments_survive() -> None:
+    (entry,) = _merge([_entry("Hello.", "Bonjour.", comments=("checked by Ana",))], ["Hello."])
+    assert entry.comments == ("checked by Ana",)
+
+
+def test_editing_one_paragraph_fuzzes_exactly_that_message_everywhere(tmp_path: Path) -> None:
+    """Issue 3's acceptance test, on a copy of the sample course with all its catalogues."""
+    project = tmp_path / "project"
+    for folder in ("courses", "locales"):
+        shutil.copytree(REPO / folder, project / folder)
+    before = {p: p.read_text() for p in (project / "locales").rglob("*.po")}
+    page = project / "courses/oer-recommendation/pages/why-it-matters.md"
+    text = page.read_text()
+    old_paragraph = next(
+        p for p in text.split("\n\n") if p.startswith("The Recommendation") or p.startswith("OER ")
+    )
+    new_paragraph = old_paragraph.replace(" the ", " this ", 1)
+    assert new_paragraph != old_paragraph
+    page.write_text(text.replace(old_paragraph, new_paragraph))
+    problems = Problems()
+    (course,) = check_all(project, ("oer-recommendation",), problems)[:1]
+    update(project, [course.course], problems)
+    assert not problems.errors, [d.format() for d in problems.errors]
+    old_id = " ".join(old_paragraph.split())
+    for path, old_text in before.items():
+        if path.name == "ui.po":
+            assert path.read_text() == old_text
+            continue
+        old_catalogue = read_po(old_text, str(path), Problems())
+        catalogue = _catalogue(path, project)
+        assert old_catalogue is not None
+        changed = [
+            (a, b) for a, b in zip(old_catalogue.entries, catalogue.entries, strict=True) if a != b
+        ]
+        assert len(changed) == 1, path
+        old_entry, new_entry = changed[0]
+        assert new_entry.fuzzy and not old_entry.fuzzy
+        assert (
+            new_entry.previous_msgid == old_entry.msgid
+            and " ".join(old_entry.msgid.split()) == old_id
+        )
+        assert new_entry.msgstr == old_entry.msgstr  # the old translation is offered, marked fuzzy
+        header_changes = {k for (k, v) in set(catalogue.header) ^ set(old_catalogue.header)}
+        assert header_changes <= {"POT-Creation-Date"}
+
+
+# -- translated builds -----------------------------------------------------------------------
+
+
+def _pseudo(msgid: str) -> str:
+    """Pseudo-translation: every text segment wrapped in ⟦ ⟧, markup and labels kept."""
+    return (
+        re.sub(
+            r"([^\[\]*`<>]+)(?![^\[]*\]\[)",
+            lambda m: f"⟦{m.group(1)}⟧" if m.group(1).strip() else m.group(1),
+            msgid,
+        )
+        if msgid
+        else ""
+    )
+
+
+def test_pseudo_locale_shows_every_message_translated(make_course: CourseFactory) -> None:
+    project = _translated_project(make_course, "eo", lambda m: f"⟦{m}⟧" if m else "")
+    outputs = build(BuildOptions(project=project, out=project / "build", strict=True), Problems())
+    assert sorted(o.lang for o in outputs) == ["en", "eo"]
+    site = project / "build/demo/eo/html"
+    for page in ("intro.html", "quiz.html", "index.html"):
+        root = lxml_html.parse(str(site / page)).getroot()
+        assert root.get("lang") == "eo"
+        main = root.find(".//main")
+        assert not main.find_class("fallback")
+        assert "⟦Introduction⟧" in lxml_html.tostring(root, encoding="unicode")
+    assert (
+        "⟦Some *text* with a [link][1].⟧" not in (site / "intro.html").read_text()
+    )  # markup rendered
+    assert (
+        '<p>⟦Some <em>text</em> with a <a href="quiz.html">link</a>.⟧</p>'
+        in (site / "intro.html").read_text()
+    )
+
+
+def test_identity_translation_renders_exactly_like_the_source(tmp_path: Path) -> None:
+    """Every page of the sample course and the golden page: msgstr = msgid gives the same HTML."""
+    from packager.diagnostics import Location
+    from packager.loader import load_course as loader
+    from packager.messages import course_messages
+    from packager.translate import Translation, translate_course
+
+    project = tmp_path
+    shutil.copytree(REPO / "courses", project / "courses")
+    features = project / "courses/oer-recommendation/pages/welcome.md"
+    features.write_text(
+        features.read_text()
+        + "\n"
+        + (GOLDEN / "features.md")
+        .read_text()
+        .split("---\n", 2)[2]
+        .replace("other.md#second-part", "what-are-oer.md#open-licences")
+        .replace("media/pic.svg", "media/timeline.svg")
+    )
+    problems = Problems()
+    course = loader(project, "oer-recommendation", problems)
+    assert course is not None, [d.format() for d in problems]
+    lookup = {
+        (m.context, m.msgid): Translation(m.msgid, Location("x.po", 1))
+        for m in course_messages(course)
+    }
+    translated = translate_course(course, lookup, problems)
+    assert not problems.errors, [d.format() for d in problems.errors]
+    ctx = RenderContext(gettext=str)
+    for source, copy in zip(course.pages, translated.pages, strict=True):
+        assert render_document(copy.document, ctx) == render_document(source.document, ctx), (
+            source.id
+        )
+        assert copy.fallbacks == 0
+
+
+def test_untranslated_text_falls_back_marked_with_its_language(make_course: CourseFactory) -> None:
+    project = _translated_project(
+        make_course, "fr", lambda m: "" if m.startswith("Some") else f"«{m}»" if m else ""
+    )
+    build(BuildOptions(project=project, out=project / "build"), Problems())
+    html = (project / "build/demo/fr/html/intro.html").read_text()
+    assert '<span lang="en" dir="ltr" class="fallback">Some <em>text</em>' in html
+    assert 'class="fallback-notice"' in html
+    assert 'class="fallback-notice"' not in (project / "build/demo/fr/html/quiz.html").read_text()
+
+
+def test_fuzzy_translations_are_used_only_in_preview(make_course: CourseFactory) -> None:
+    project = _translated_project(make_course, "fr", lambda m: f"«{m}»" if m else "")
+    path = catalogue_path(project, "fr", "demo")
+    catalogue = _catalogue(path, project)
+    save(
+        path,
+        replace(
+            catalogue,
+            entries=tuple(
+                e.with_flag("fuzzy") if e.msgid == "Pick one." else e for e in catalogue.entries
+            ),
+        ),
+    )
+    build(BuildOptions(project=project, out=project / "build"), Problems())
+    assert "«Pick one.»" not in (project / "build/demo/fr/html/quiz.html").read_text()
+    build(BuildOptions(project=project, out=project / "preview", preview=True), Problems())
+    assert "«Pick one.»" in (project / "preview/demo/fr/html/quiz.html").read_text()
+
+
+def test_a_language_below_the_gate_is_not_published(make_course: CourseFactory) -> None:
+    project = _translated_project(make_course, "fr", lambda m: "")
+    yaml_path = project / "courses/demo/course.yaml"
+    yaml_path.write_text(yaml_path.read_text() + "min_translated: 80\n")
+    problems = Problems()
+    outputs = build(BuildOptions(project=project, out=project / "build"), problems)
+    assert [o.lang for o in outputs] == ["en"]
+    assert [d.format() for d in problems.warnings] == [
+        "locales/fr/LC_MESSAGES/demo.po:1:1: warning[below-threshold]: français (fr) is 0% translated, below min_translated 80% in course.yaml; it is not published"
+    ]
+
+
+def test_region_falls_back_to_its_language_never_across_scripts(make_course: CourseFactory) -> None:
+    project = _translated_project(make_course, "pt", lambda m: f"PT {m}" if m else "")
+    yaml_path = project / "courses/demo/course.yaml"
+    yaml_path.write_text(
+        yaml_path.read_text().replace("languages: [pt]", "languages: [pt-BR, zh-Hant]")
+    )
+    problems = Problems()
+    init(project, _course(project), "pt-BR", problems)
+    _fill(
+        catalogue_path(project, "pt-BR", "demo"),
+        project,
+        lambda m: "BR Introduction" if m == "Introduction" else "",
+    )
+    init(project, _course(project), "zh-Hans", problems)
+    _fill(catalogue_path(project, "zh-Hans", "demo"), project, lambda m: f"简 {m}" if m else "")
+    problems = Problems()
+    found = {e.lang: e for e in editions(project, _course(project), problems)}
+    assert sorted(found) == [
+        "en",
+        "pt-BR",
+    ]  # zh-Hant has no catalogue of its own; zh-Hans is not its fallback
+    pages = {p.id: p for p in found["pt-BR"].course.pages}
+    assert pages["intro"].title == "BR Introduction" and pages["quiz"].title == "PT Quiz"
+
+
+def test_translations_are_untrusted(make_course: CourseFactory) -> None:
+    def hostile(msgid: str) -> str:
+        if msgid.startswith("Some"):
+            return "Some <script>alert(1)</script> [link](javascript:alert(1)) and [more][1]."
+        return msgid
+
+    project = _translated_project(make_course, "fr", hostile)
+    problems = Problems()
+    check_all(project, (), problems)
+    codes = sorted(d.code for d in problems.errors)
+    assert codes == ["po-html", "raw-html", "raw-html", "unsafe-url"]
+    assert all(
+        d.location.path == "locales/fr/LC_MESSAGES/demo.po" and d.location.line > 1
+        for d in problems.errors
+    )
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "message"),
+    [
+        ("Du *texte* avec un lien.", "error[po-links]: the translation drops [1] (links)"),
+        (
+            "Du *texte* avec [un lien][1] et [un autre][2].",
+            "error[po-links]: the translation adds [2] (links)",
+        ),
+        (
+            "Du texte avec [un lien][1].",
+            "warning[po-emphasis]: the translation drops *emphasis*; check that the stress is meant",
+        ),
+        (
+            "Du *texte*\n\navec [un lien][1].",
+            "error[po-new-block]: the translation has a blank line, which would start a new paragraph",
+        ),
+    ],
+)
+def test_translation_checks(make_course: CourseFactory, msgstr: str, message: str) -> None:
+    project = _translated_project(
+        make_course, "fr", lambda m: msgstr if m.startswith("Some") else m
+    )
+    problems = Problems()
+    check_all(project, (), problems)
+    assert [d.format().split(": ", 1)[1] for d in problems.sorted()] == [message]
+
+
+def test_right_to_left_languages(make_course: CourseFactory) -> None:
+    project = _translated_project(make_course, "ar", lambda m: f"ع {m}" if m else "")
+    build(BuildOptions(project=project, out=project / "build"), Problems())
+    root = lxml_html.parse(str(project / "build/demo/ar/html/intro.html")).getroot()
+    assert (root.get("lang"), root.get("dir")) == ("ar", "rtl")
+    switcher = root.find(".//nav[@class='language-switcher']")
+    assert [a.get("hreflang") for a in switcher.iter("a")] == ["en"]
+    assert switcher.find(".//a").get("href") == "../../en/html/intro.html"
+
+
+def test_stats_json(make_course: CourseFactory) -> None:
+    project = _translated_project(make_course, "fr", lambda m: "" if m == "Pick one." else m)
+    result = run("stats", "--json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    import json
+
+    data = json.loads(result.stdout)["demo"]["fr"]
+    assert data["total"]["untranslated"] == 1 and data["pages"]["quiz"]["untranslated"] == 1
+    assert data["total"]["words_untranslated"] == 2
+
+
+def test_sample_course_builds_in_six_languages() -> None:
+    problems = Problems()
+    found = check_all(REPO, ("oer-recommendation",), problems)
+    assert not problems.fails(strict=True), [d.format() for d in problems]
+    assert [e.lang for e in found] == ["en", "fr", "es", "ar", "zh-Hans", "ru"]
+    assert all(page.fallbacks == 0 for e in found for page in e.course.pages)
+
+
+def test_a_change_of_escaping_alone_keeps_the_translation() -> None:
+    (entry,) = _merge(
+        [
+            _entry(
+                "In CC BY-SA, the letters \\_\\_\\_ mean",
+                "En CC BY-SA, les lettres \\_\\_\\_ signifient",
+            )
+        ],
+        ["In CC BY-SA, the letters ___ mean"],
+    )
+    assert entry.msgstr.startswith("En CC BY-SA") and not entry.fuzzy
+
+
+def test_blanks_stay_readable_in_messages() -> None:
+    from packager.mdinline import to_markdown
+
+    tokens = parse_inline("Goal number ___ is about *quality*.", {})
+    assert to_markdown(tokens, "", {}).text == "Goal number ___ is about *quality*."
+    tokens = parse_inline("Goal number \\_\\_\\_, on quality.", {})
+    assert to_markdown(tokens, "", {}).text == "Goal number \\_\\_\\_, on quality."
