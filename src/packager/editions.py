@@ -40,12 +40,14 @@ def editions(
     project: Path, course: Course, problems: Problems, *, preview: bool = False
 ) -> list[Edition]:
     """The source edition, then every published translation, in ``languages`` order."""
-    keys = message_keys(course)
+    keys: set[tuple[str | None, str]] | None = None  # worked out only if a translation exists
     found: list[tuple[str, Course, UiCatalogue, float, TranslationCredit | None]] = []
     for lang in course.languages:
         catalogue = language_catalogue(project, course.id, lang, problems, allow_fuzzy=preview)
         if catalogue is None:
             continue
+        if keys is None:
+            keys = message_keys(course)
         share = sum(1 for key in keys if key in catalogue.lookup) / len(keys) if keys else 1.0
         if share * 100 < course.min_translated:
             problems.warning(

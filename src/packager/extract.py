@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -20,8 +21,10 @@ from packager import __version__
 from packager.catalogue import Catalogue, Entry
 from packager.messages import Message, course_messages
 from packager.model import Course
+from packager.pofile import write_po
 from packager.render import BOX_TITLES, QUESTION_HINTS
 
+_CREATED = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.M)
 SOURCE_UI = tuple(Path(__file__).resolve().parent / name for name in ("render.py", "licenses.py"))
 
 
@@ -81,8 +84,9 @@ def entries_from_messages(messages: Iterable[Message]) -> tuple[Entry, ...]:
     return tuple(merged.values())
 
 
-def course_template(course: Course, previous: Catalogue | None) -> Catalogue:
-    """The template catalogue of a course; ``previous`` keeps its date when nothing changed."""
+def course_template(course: Course, previous: str | None) -> Catalogue:
+    """The template catalogue of a course; ``previous`` (the old file's text) keeps its date
+    when nothing changed."""
     entries = entries_from_messages(course_messages(course))
     return _dated(
         Catalogue(
@@ -97,7 +101,7 @@ def course_template(course: Course, previous: Catalogue | None) -> Catalogue:
     )
 
 
-def ui_template(template_dirs: Iterable[Path], previous: Catalogue | None) -> Catalogue:
+def ui_template(template_dirs: Iterable[Path], previous: str | None) -> Catalogue:
     """The interface strings of the templates and of the renderer (``N_``)."""
     found: dict[str, list[str]] = {}
     flags: dict[str, tuple[str, ...]] = {}
@@ -135,18 +139,15 @@ def ui_template(template_dirs: Iterable[Path], previous: Catalogue | None) -> Ca
     )
 
 
-def _dated(template: Catalogue, previous: Catalogue | None) -> Catalogue:
-    """Keep ``previous``'s creation date if the messages are the same; else date it now."""
-    if previous is not None and _same_content(template, previous):
-        return template.with_header(
-            "POT-Creation-Date", previous.header_value("POT-Creation-Date") or now_stamp()
-        )
+def _dated(template: Catalogue, previous: str | None) -> Catalogue:
+    """Keep the previous file's creation date if nothing else would change; else date it now.
+
+    ``previous`` is the old template's text: comparing texts needs no parsing of the old file.
+    """
+    if previous is not None:
+        match = _CREATED.search(previous)
+        if match:
+            kept = template.with_header("POT-Creation-Date", match.group(1))
+            if write_po(kept) == previous:
+                return kept
     return template.with_header("POT-Creation-Date", now_stamp())
-
-
-def _same_content(a: Catalogue, b: Catalogue) -> bool:
-    def strip(c: Catalogue) -> tuple[object, ...]:
-        header = tuple((k, v) for k, v in c.header if k != "POT-Creation-Date")
-        return (header, c.entries, c.header_comments)
-
-    return strip(a) == strip(b)

@@ -52,7 +52,7 @@ def site_files(edition: Edition, project: Path, published: tuple[str, ...]) -> d
     """Every file of the site of one edition (relative path to bytes)."""
     course, lang = edition.course, edition.lang
     folders = search_path(project, course.root)
-    env = environment(folders, edition.ui)
+    env = environment(folders, edition.ui, sandboxed=(course.root / "templates").is_dir())
     translations = edition.ui.translations()
     sizes = _image_sizes(course)
     source_dir = languages.direction(course.language)

@@ -17,7 +17,9 @@ message that comes back later finds its translation again. Nothing a translator 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -55,22 +57,85 @@ def _position(entry: Entry) -> int:
     return 0
 
 
-def _best_candidate(target: Entry, candidates: list[Entry]) -> Entry | None:
-    """The most similar old translated entry, or None below the threshold."""
-    best: Entry | None = None
-    best_score = THRESHOLD
-    files = _source_files(target)
-    for candidate in candidates:
-        matcher = difflib.SequenceMatcher(None, candidate.msgid, target.msgid, autojunk=False)
-        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
-            continue
-        score = matcher.ratio() - (0.01 if candidate.msgctxt != target.msgctxt else 0.0)
-        # Same page first, then nearer lines: small nudges that only break near-ties.
-        if files & _source_files(candidate):
-            score += 0.02 - min(abs(_position(target) - _position(candidate)), 1000) / 100_000
-        if score > best_score:
-            best, best_score = candidate, score
-    return best
+_WORD = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _similarity(old: str, new: str, quick: bool = False) -> float:
+    """difflib's ratio (or its cheap upper bound), cached: ``update`` merges one template into
+    every language's catalogue, so the same pairs of texts come up once per language."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return matcher.quick_ratio() if quick else matcher.ratio()
+
+
+class _Candidates:
+    """Old translations that may lend themselves as fuzzy ones, found without comparing everything.
+
+    Like GNU msgmerge's fuzzy index, a new text is compared only with likely old texts: first
+    those of the same page near the same place (where an edited paragraph's old version is),
+    then those sharing the new text's rarer words. Similarity is difflib's ratio, as msgmerge's.
+    """
+
+    NEAR = 12
+    SHARED = 12
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self.by_file: dict[str, list[tuple[int, int]]] = {}
+        self.by_word: dict[str, list[int]] = {}
+        for index, entry in enumerate(entries):
+            for ref in entry.references:
+                file, _, line = ref.rpartition(":")
+                self.by_file.setdefault(file, []).append(
+                    (int(line) if line.isdigit() else 0, index)
+                )
+            for word in set(_WORD.findall(entry.msgid.lower())):
+                self.by_word.setdefault(word, []).append(index)
+        self.common = max(8, len(entries) // 20)
+
+    def _near(self, target: Entry) -> list[int]:
+        found: list[tuple[int, int]] = []
+        for ref in target.references:
+            file, _, line = ref.rpartition(":")
+            here = int(line) if line.isdigit() else 0
+            found += [(abs(there - here), index) for there, index in self.by_file.get(file, ())]
+        return [index for _distance, index in sorted(found)[: self.NEAR]]
+
+    def _sharing(self, target: Entry) -> list[int]:
+        counts: Counter[int] = Counter()
+        for word in set(_WORD.findall(target.msgid.lower())):
+            postings = self.by_word.get(word, ())
+            if len(postings) <= self.common:
+                counts.update(postings)
+        return [index for index, _count in counts.most_common(self.SHARED)]
+
+    def best(self, target: Entry) -> Entry | None:
+        """The most similar old entry at or above :data:`THRESHOLD`, or None."""
+        best: Entry | None = None
+        best_score = THRESHOLD
+        length = len(target.msgid)
+        files = _source_files(target)
+        # Branch and bound: quick_ratio is an upper bound of ratio, so try the most promising
+        # first and stop once no candidate left can beat the best score.
+        bounds: list[tuple[float, int]] = []
+        for index in dict.fromkeys([*self._near(target), *self._sharing(target)]):
+            candidate = self.entries[index]
+            other = len(candidate.msgid)
+            if 2 * min(length, other) / (length + other or 1) < best_score:
+                continue  # even identical letters could not reach the threshold
+            bounds.append((_similarity(candidate.msgid, target.msgid, quick=True), index))
+        for bound, index in sorted(bounds, key=lambda pair: (-pair[0], pair[1])):
+            if bound + 0.02 < best_score:
+                break
+            candidate = self.entries[index]
+            score = _similarity(candidate.msgid, target.msgid)
+            score -= 0.01 if candidate.msgctxt != target.msgctxt else 0.0
+            # Same page first, then nearer lines: small nudges that only break near-ties.
+            if files & _source_files(candidate):
+                score += 0.02 - min(abs(_position(target) - _position(candidate)), 1000) / 100_000
+            if score > best_score:
+                best, best_score = candidate, score
+        return best
 
 
 def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeReport]:
@@ -115,15 +180,17 @@ def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeRe
         results.append(None)
         pending.append(len(results) - 1)
     template_keys = {e.key for e in template.entries}
-    candidates = [
-        e
-        for e in (*old_active.values(), *old_obsolete.values())
-        if e.msgstr  # any old translation may seed a fuzzy one, as in GNU msgmerge
-    ]
+    candidates = _Candidates(
+        [
+            e
+            for e in (*old_active.values(), *old_obsolete.values())
+            if e.msgstr  # any old translation may seed a fuzzy one, as in GNU msgmerge
+        ]
+    )
     fuzzy = new = 0
     for index in pending:
         entry = template.entries[index]
-        candidate = _best_candidate(entry, candidates)
+        candidate = candidates.best(entry)
         if candidate is None:
             new += 1
             results[index] = entry
@@ -168,17 +235,16 @@ def _carry(
     own_flags = tuple(
         f for f in old.flags if f not in ("fuzzy", *new.flags) and not f.endswith("-format")
     )
-    entry = replace(
+    return replace(
         new,
         msgstr=old.msgstr,
         msgstr_plural=old.msgstr_plural,
         comments=old.comments,
-        flags=tuple(new.flags) + own_flags,
+        flags=(("fuzzy",) if fuzzy else ()) + tuple(new.flags) + own_flags,
         previous_msgid=previous,
         previous_msgctxt=previous_context if previous is not None else None,
         obsolete=False,
     )
-    return entry.with_flag("fuzzy", fuzzy)
 
 
 def _obsolete(

@@ -9,6 +9,9 @@ reader keeps everything a translator wrote: comments, flags, ``#|`` previous str
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import unicodedata
 from collections.abc import Iterator
 
@@ -93,6 +96,7 @@ _NO_BREAK_PAIRS = frozenset(
 )
 
 
+@functools.cache
 def _width(ch: str) -> int:
     if unicodedata.category(ch) in ("Mn", "Me", "Cf"):
         return 0
@@ -103,6 +107,7 @@ def _escaped_width(ch: str) -> int:
     return 2 if ch in _ESCAPES else _width(ch)
 
 
+@functools.cache
 def _class(ch: str) -> str:
     found = _CLASSES.get(ch)
     if found:
@@ -119,6 +124,9 @@ def _class(ch: str) -> str:
 
 def _can_break(text: str, i: int) -> bool:
     """Whether a line may break before ``text[i]``."""
+    previous, current = text[i - 1], text[i]
+    if previous.isascii() and current.isascii() and previous.isalnum() and current.isalnum():
+        return False  # inside a word: by far the most common case
     here = _class(text[i])
     if here in ("SP", "CM", "GL", "CL", "CP", "EX", "IS", "SY"):
         return False
@@ -160,58 +168,84 @@ def _segments(text: str) -> list[str]:
     return parts
 
 
-def _breaks(text: str) -> list[bool]:
-    """``breaks[i]``: whether a line may break before ``text[i]``.
+class _Breaks:
+    """Where a line may break in one string, worked out only where the wrapper asks.
 
     GNU finds break opportunities in the string as written in the file, escapes included, so a
     quote (``\\"``) or a tab (``\\t``) breaks like the backslash that starts it.
     """
-    written = escape(text)
-    starts, position = [], 0
-    for ch in text:
-        starts.append(position)
-        position += len(_ESCAPES.get(ch, ch))
-    return [i > 0 and _can_break(written, starts[i]) for i in range(len(text))]
+
+    def __init__(self, text: str) -> None:
+        self.written = escape(text)
+        if len(self.written) == len(text):
+            self.starts: list[int] | None = None
+        else:
+            self.starts, position = [], 0
+            for ch in text:
+                self.starts.append(position)
+                position += len(_ESCAPES.get(ch, ch))
+
+    def __call__(self, i: int) -> bool:
+        """Whether a line may break before character ``i`` of the text."""
+        return i > 0 and _can_break(self.written, i if self.starts is None else self.starts[i])
+
+
+def _widths(text: str) -> list[int]:
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return [1] * len(text)
+    return [_escaped_width(ch) for ch in text]
 
 
 def _wrap_segment(text: str, startcol: int) -> list[str]:
-    """Split ``text`` into pieces each fitting ``WIDTH`` once quoted at ``startcol``."""
-    breaks = _breaks(text)
+    """Split ``text`` into pieces each fitting ``WIDTH`` once quoted at ``startcol``.
+
+    Greedy, as GNU: each line ends at the last break opportunity that fits; a line with none
+    that fits runs on to the first one after.
+    """
+    can_break = _Breaks(text)
+    reach = list(itertools.accumulate(_widths(text), initial=0))  # reach[k]: width of text[:k]
+    budget = WIDTH - startcol - 2  # the two quotes
     pieces: list[str] = []
-    start = 0
-    while start < len(text):
-        col = startcol + 1  # opening quote
-        best = -1
-        i = start
-        while i < len(text):
-            col += _escaped_width(text[i])
-            i += 1
-            if i < len(text) and breaks[i]:
-                if col + 1 <= WIDTH:  # closing quote
-                    best = i
-                else:
-                    break
-        else:
-            if col + 1 <= WIDTH:
-                best = len(text)
-        if best <= start:
-            best = next((j for j in range(start + 1, len(text)) if breaks[j]), len(text))
-        pieces.append(text[start:best])
-        start = best
+    start, end = 0, len(text)
+    while start < end:
+        fits = bisect.bisect_right(reach, reach[start] + budget, lo=start) - 1
+        if fits >= end:
+            pieces.append(text[start:])
+            break
+        cut = fits
+        while cut > start and not can_break(cut):
+            cut -= 1
+        if cut == start:
+            cut = fits + 1
+            while cut < end and not can_break(cut):
+                cut += 1
+        pieces.append(text[start:cut])
+        start = cut
     return pieces or [""]
 
 
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+
+
 def escape(text: str) -> str:
-    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+    return text.translate(_ESCAPE_TABLE)
 
 
-def format_string(keyword: str, text: str, prefix: str = "") -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def format_string(keyword: str, text: str, prefix: str = "") -> tuple[str, ...]:
+    """The lines of ``keyword "text"``, wrapped like GNU gettext (cached: a msgid is written
+    once per catalogue, the same in every language)."""
+    return tuple(_format_string(keyword, text, prefix))
+
+
+def _format_string(keyword: str, text: str, prefix: str = "") -> list[str]:
     """The lines of ``keyword "text"``, wrapped like GNU gettext."""
-    escaped_width = sum(_escaped_width(ch) for ch in text)
+    escaped_width = sum(_widths(text))
     one_line = len(prefix) + len(keyword) + 2 + escaped_width + 1 <= WIDTH
     if not one_line and "\n" not in text[:-1]:
         # GNU writes a string that cannot be broken anywhere on the first line, however long.
-        one_line = not any(_breaks(text))
+        can_break = _Breaks(text)
+        one_line = not any(can_break(i) for i in range(1, len(text)))
     if one_line and "\n" not in text[:-1]:
         return [f'{prefix}{keyword} "{escape(text)}"']
     lines = [f'{prefix}{keyword} ""']
@@ -287,6 +321,10 @@ def _unquote(text: str, line: int) -> str:
     if len(text) < 2 or text[0] != '"' or text[-1] != '"':
         raise _SyntaxError(line, f"expected a quoted string, found {text[:40]!r}")
     body = text[1:-1]
+    if "\\" not in body:
+        if '"' in body:
+            raise _SyntaxError(line, 'a quote inside a string must be written \\"')
+        return body  # the common case: nothing to unescape
     out: list[str] = []
     i = 0
     while i < len(body):
@@ -350,6 +388,11 @@ def _parse_entry(block: list[tuple[int, str]]) -> Entry:
     current: str | None = None
     for number, line in block:
         text = line.strip()
+        if text[0] == '"':  # the most common line: a continuation of the current string
+            if current is None:
+                raise _SyntaxError(number, "a string without msgid or msgstr before it")
+            fields[current].append(_unquote(text, number))
+            continue
         if text.startswith("#~"):
             obsolete = True
             text = text[2:].strip()

@@ -38,14 +38,16 @@ def search_path(project: Path, course_root: Path) -> tuple[Path, ...]:
 
 
 @functools.cache
-def environment(folders: tuple[Path, ...], ui: UiCatalogue) -> jinja2.Environment:
+def environment(folders: tuple[Path, ...], ui: UiCatalogue, sandboxed: bool) -> jinja2.Environment:
     """An autoescaping environment over ``folders`` speaking ``ui``'s language.
 
     One per search path and language, cached: a build renders many pages with each.
+    ``sandboxed`` when a course brings templates of its own: a course is untrusted input, and
+    the sandbox keeps its templates from reaching Python internals (``os``, files) through
+    objects. The packager's and the project's own templates run unsandboxed, which is faster.
     """
-    # Sandboxed: a course may bring its own templates, and a course is untrusted input; the
-    # sandbox keeps a template from reaching Python internals (os, file access) through objects.
-    env = ImmutableSandboxedEnvironment(
+    kind = ImmutableSandboxedEnvironment if sandboxed else jinja2.Environment
+    env = kind(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

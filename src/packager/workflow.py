@@ -35,6 +35,7 @@ class Written:
     path: Path
     changed: bool
     report: MergeReport | None = None
+    catalogue: Catalogue | None = None
 
 
 def ui_template_dirs(project: Path, courses: list[Course]) -> list[Path]:
@@ -46,10 +47,11 @@ def ui_template_dirs(project: Path, courses: list[Course]) -> list[Path]:
     return unique
 
 
-def _previous(path: Path, project: Path) -> Catalogue | None:
-    if not path.is_file():
-        return None
-    return load(path, project, Problems())  # an unreadable old template is simply replaced
+def _previous(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # a missing or broken old template is simply replaced
 
 
 def extract(project: Path, courses: list[Course]) -> list[Written]:
@@ -57,14 +59,11 @@ def extract(project: Path, courses: list[Course]) -> list[Written]:
     written = []
     for course in courses:
         path = template_path(project, course.id)
-        written.append(Written(path, save(path, course_template(course, _previous(path, project)))))
+        template = course_template(course, _previous(path))
+        written.append(Written(path, save(path, template), catalogue=template))
     path = template_path(project, UI_DOMAIN)
-    written.append(
-        Written(
-            path,
-            save(path, ui_template(ui_template_dirs(project, courses), _previous(path, project))),
-        )
-    )
+    template = ui_template(ui_template_dirs(project, courses), _previous(path))
+    written.append(Written(path, save(path, template), catalogue=template))
     return written
 
 
@@ -112,10 +111,10 @@ def init(project: Path, course: Course, lang: str, problems: Problems) -> list[W
 
 def update(project: Path, courses: list[Course], problems: Problems) -> list[Written]:
     """Refresh the templates, then merge them into every catalogue of ``courses`` and the UI."""
-    extract(project, courses)
+    templates = {w.path: w.catalogue for w in extract(project, courses)}
     written = []
     for domain in [c.id for c in courses] + [UI_DOMAIN]:
-        template = load(template_path(project, domain), project, problems)
+        template = templates.get(template_path(project, domain))
         if template is None:
             continue
         for lang in catalogue_languages(project, domain):
