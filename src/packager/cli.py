@@ -164,6 +164,9 @@ def cli(ctx: click.Context, quiet: bool, verbose: int, project: Path | None) -> 
     help="Output folder [default: PROJECT/build].",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--preview", is_flag=True, help="Use fuzzy translations too (for translators to review)."
+)
 @_project_option
 @click.pass_obj
 def build_command(
@@ -173,6 +176,7 @@ def build_command(
     langs: tuple[str, ...],
     out: Path | None,
     strict: bool,
+    preview: bool,
     project: Path,
 ) -> None:
     """Check, then build COURSES (default: every course in courses/)."""
@@ -183,6 +187,7 @@ def build_command(
         formats=formats or FORMATS,
         langs=langs,
         strict=strict,
+        preview=preview,
     )
     problems = Problems()
     started = time.perf_counter()

@@ -11,8 +11,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from packager import languages
-from packager.diagnostics import Location, Problems
-from packager.locales import UiCatalogue, catalogue_path, language_catalogue, ui_catalogue
+from packager.diagnostics import Location, Problems, display_path
+from packager.locales import (
+    UiCatalogue,
+    catalogue_languages,
+    catalogue_path,
+    language_catalogue,
+    ui_catalogue,
+)
 from packager.messages import course_messages
 from packager.model import Course, TranslationCredit
 from packager.translate import translate_course
@@ -67,6 +73,13 @@ def editions(
                 catalogue.credit,
             )
         )
+    for lang in catalogue_languages(project, course.id):
+        if lang not in course.languages and lang != course.language:
+            problems.warning(
+                Location(display_path(catalogue_path(project, lang, course.id), project)),
+                "language-not-listed",
+                f"there is a catalogue for {lang!r}, but course.yaml does not list it in 'languages'",
+            )
     credits = tuple(credit for *_rest, credit in found if credit is not None)
     source = Edition(
         replace(course, translations=credits),

@@ -6,7 +6,15 @@
   var texts = document.getElementById("quiz-texts");
   var words = texts ? JSON.parse(texts.textContent) : {};
   function say(key, fallback) { return words[key] || fallback; }
-  function normalise(value) { return value.trim().replace(/\s+/g, " ").toLocaleLowerCase(lang); }
+  // Answers match whatever digits and widths the learner's keyboard types (٤, ۴, ４ are 4).
+  function digits(value) {
+    return value.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, function (d) {
+      return String((d.charCodeAt(0) & 0xf) % 10);
+    });
+  }
+  function normalise(value) {
+    return digits(value.normalize("NFKC")).trim().replace(/\s+/g, " ").toLocaleLowerCase(lang);
+  }
 
   document.querySelectorAll(".question").forEach(function (question) {
     var button = question.querySelector(".question-check");
