@@ -57,7 +57,7 @@ _ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1
 _HTML_START = re.compile(r"<[A-Za-z/!?]")
 
 
-def _free_standing(text: str, i: int) -> bool:
+def _free_standing(text: str, i: int, open_start: bool, open_end: bool) -> bool:
     """Whether the run of ``*`` or ``_`` at ``i`` has white space (or an end) on both sides.
 
     Such a run can neither open nor close emphasis (``Goal number ___ .``), so it needs no
@@ -68,16 +68,20 @@ def _free_standing(text: str, i: int) -> bool:
         start -= 1
     while end + 1 < len(text) and text[end + 1] == text[i]:
         end += 1
-    before = text[start - 1] if start > 0 else " "
-    after = text[end + 1] if end + 1 < len(text) else " "
+    before = text[start - 1] if start > 0 else (" " if open_start else "x")
+    after = text[end + 1] if end + 1 < len(text) else (" " if open_end else "x")
     return before.isspace() and after.isspace()
 
 
-def escape_text(text: str) -> str:
-    """Backslash-escape what inline Markdown would otherwise read as markup."""
+def escape_text(text: str, open_start: bool = False, open_end: bool = False) -> str:
+    """Backslash-escape what inline Markdown would otherwise read as markup.
+
+    ``open_start``/``open_end``: the text begins/ends the message (or a space is next to it), so a
+    run of ``*`` or ``_`` there touches white space, not markup.
+    """
     out: list[str] = []
     for i, ch in enumerate(text):
-        if ch in "*_" and _free_standing(text, i):
+        if ch in "*_" and _free_standing(text, i, open_start, open_end):
             out.append(ch)
             continue
         prev = text[i - 1] if i else " "
@@ -119,12 +123,15 @@ class _Writer:
         self.refs.append(Ref(label, href, title))
         return label
 
-    def write(self, tokens: list[Token]) -> str:
+    def write(self, tokens: list[Token], top: bool = False) -> str:
         out: list[str] = []
-        for token in tokens:
+        breaks = ("softbreak", "hardbreak")
+        for index, token in enumerate(tokens):
             kind = token.type
             if kind == "text":
-                out.append(escape_text(token.content))
+                first = index == 0 or tokens[index - 1].type in breaks
+                last = index == len(tokens) - 1 or tokens[index + 1].type in breaks
+                out.append(escape_text(token.content, top and first, top and last))
             elif kind == "softbreak":
                 out.append(" ")
             elif kind == "hardbreak":
@@ -204,11 +211,11 @@ def parse_inline(text: str, env: dict[str, Any]) -> list[Token]:
 def to_markdown(tokens: list[Token], source: str, env: dict[str, Any]) -> InlineText:
     """The normalised Markdown of inline ``tokens``; ``source`` is their text in the file."""
     writer = _Writer()
-    text = writer.write(tokens).strip()
+    text = writer.write(tokens, top=True).strip()
     result = InlineText(text, tuple(writer.refs))
     if _same(tokens, result, env):
         return result
-    fallback = InlineText(" ".join(source.split()))
+    fallback = InlineText(source.replace("\n", " ").strip())
     return fallback if _same(tokens, fallback, env) else result
 
 

@@ -146,14 +146,15 @@ def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeRe
     for entry in (*old_obsolete.values(), *old_active.values()):
         if entry.msgstr:
             by_normal[(entry.msgctxt, normalise(entry.msgid))] = entry
-    used: set[tuple[str | None, str]] = set()
+    used: set[int] = set()  # the old entries (by identity) whose translation lives on
+    template_keys = {e.key for e in template.entries}
     results: list[Entry | None] = []
     pending: list[int] = []
     kept = normalised = 0
     for entry in template.entries:
         old = old_active.get(entry.key) or old_obsolete.get(entry.key)
         if old is not None:
-            used.add(old.key)
+            used.add(id(old))
             kept += 1
             results.append(
                 _carry(
@@ -165,8 +166,8 @@ def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeRe
             )
             continue
         similar = by_normal.get((entry.msgctxt, normalise(entry.msgid)))
-        if similar is not None and similar.key not in {e.key for e in template.entries}:
-            used.add(similar.key)
+        if similar is not None and similar.key not in template_keys:
+            used.add(id(similar))
             normalised += 1
             results.append(
                 _carry(
@@ -179,7 +180,6 @@ def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeRe
             continue
         results.append(None)
         pending.append(len(results) - 1)
-    template_keys = {e.key for e in template.entries}
     candidates = _Candidates(
         [
             e
@@ -195,7 +195,7 @@ def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeRe
             new += 1
             results[index] = entry
             continue
-        used.add(candidate.key)
+        used.add(id(candidate))
         fuzzy += 1
         results[index] = _carry(
             entry,
@@ -204,7 +204,8 @@ def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeRe
             previous=candidate.msgid,
             previous_context=candidate.msgctxt,
         )
-    obsolete = _obsolete(catalogue.entries, used, template_keys)
+    live = {e.key: e.msgstr for e in results if e is not None}
+    obsolete = _obsolete(catalogue.entries, used, live)
     merged = replace(
         catalogue,
         entries=tuple(e for e in results if e is not None) + tuple(obsolete),
@@ -213,12 +214,13 @@ def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeRe
         value = template.header_value(name)
         if value is not None:
             merged = merged.with_header(name, value)
+    was_obsolete = {o.key for o in catalogue.entries if o.obsolete}
     report = MergeReport(
         kept,
         normalised,
         fuzzy,
         new,
-        sum(1 for e in obsolete if e.key not in {o.key for o in catalogue.entries if o.obsolete}),
+        sum(1 for e in obsolete if e.key not in was_obsolete),
     )
     return merged, report
 
@@ -248,16 +250,20 @@ def _carry(
 
 
 def _obsolete(
-    entries: Iterable[Entry], used: set[tuple[str | None, str]], live: set[tuple[str | None, str]]
+    entries: Iterable[Entry], used: set[int], live: dict[tuple[str | None, str], str]
 ) -> list[Entry]:
-    """Old entries no message uses any more, kept as ``#~`` when they hold a translation."""
+    """Old entries whose translation no message carries, kept as ``#~``.
+
+    An entry without a translation goes (nothing a translator wrote is lost); so does one whose
+    text and translation a live entry carries already.
+    """
     out = []
     for entry in entries:
-        if entry.key in live or (entry.key in used and not entry.obsolete):
+        if id(entry) in used:
             continue
-        if entry.obsolete and entry.key in used:
-            continue  # revived above
         if not entry.msgstr and not any(entry.msgstr_plural):
-            continue  # nothing a translator wrote
+            continue
+        if live.get(entry.key) == entry.msgstr:
+            continue
         out.append(replace(entry, obsolete=True, references=(), extracted=()))
     return out
