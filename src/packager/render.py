@@ -65,21 +65,34 @@ class RenderContext:
     source_lang: str = "en"
     source_dir: str = "ltr"
     localized_media: Mapping[str, str] = field(default_factory=dict)
+    media_prefix: str = ""
+    page_prefix: str = ""
+    media_names: Mapping[str, str] = field(default_factory=dict)
+    questions: bool = True
+
+    def media_url(self, name: str) -> str:
+        """Where ``media/...`` is from the page being written: language version, renamed file
+        (``media_names``, for cartridges' safe paths) and folder prefix applied."""
+        name = self.localized_media.get(name, name)
+        return self.media_prefix + quote(self.media_names.get(name, name))
+
+    def href(self, href: str) -> str:
+        """The href to write: a page's ``.md`` is its ``.html``, media go where they are put,
+        unsafe schemes become ``#``."""
+        parts = urlsplit(href)
+        scheme = parts.scheme.lower()
+        if scheme:
+            return href if scheme in WEB_SCHEMES else "#"
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if parts.path.endswith(".md") and "/" not in parts.path:
+            return self.page_prefix + parts.path[:-3] + ".html" + fragment
+        if parts.path.startswith("media/"):
+            return self.media_url(unquote(parts.path)) + fragment
+        return href
 
     def fallback(self, html: str) -> str:
         """``html`` marked as text left in the source language."""
         return f'<span lang="{self.source_lang}" dir="{self.source_dir}" class="fallback">{html}</span>'
-
-
-def _safe_href(href: str) -> str:
-    """The href to write: a page's ``.md`` file becomes its ``.html``; unsafe schemes become ``#``."""
-    parts = urlsplit(href)
-    scheme = parts.scheme.lower()
-    if scheme:
-        return href if scheme in WEB_SCHEMES else "#"
-    if parts.path.endswith(".md") and "/" not in parts.path:
-        return parts.path[:-3] + ".html" + (f"#{parts.fragment}" if parts.fragment else "")
-    return href
 
 
 class _Renderer(RendererHTML):
@@ -134,7 +147,7 @@ class _Renderer(RendererHTML):
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
         token = tokens[idx]
-        href = _safe_href(str(token.attrs.get("href", "")))
+        href = self._ctx(env).href(str(token.attrs.get("href", "")))
         title = token.attrs.get("title")
         extra = f' title="{escape(str(title))}"' if title else ""
         return f'<a href="{escape(href)}"{extra}>'
@@ -144,15 +157,13 @@ class _Renderer(RendererHTML):
         ctx = self._ctx(env)
         # The parser percent-encodes paths (``caf%C3%A9.svg``); sizes and credits know file names.
         name = unquote(str(token.attrs.get("src", "")))
-        name = ctx.localized_media.get(name, name)
-        src = quote(name)
+        src = ctx.media_url(name) if name.startswith("media/") else ""
         alt = plain_text(token.children)
-        size = ctx.image_sizes.get(name)
+        size = ctx.image_sizes.get(ctx.localized_media.get(name, name))
         dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
         title = token.attrs.get("title")
         extra = f' title="{escape(str(title))}"' if title and not token.meta.get("figure") else ""
-        safe_src = src if not urlsplit(src).scheme else ""
-        return f'<img src="{escape(safe_src)}" alt="{escape(alt)}"{dims}{extra} loading="lazy" decoding="async">'
+        return f'<img src="{escape(src)}" alt="{escape(alt)}"{dims}{extra} loading="lazy" decoding="async">'
 
     def paragraph_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -258,7 +269,8 @@ class _Renderer(RendererHTML):
                 close = int(token.meta["close"])
                 question = document.question_at(index)
                 if question is not None:
-                    out.append(self._question(tokens, question, env, document))
+                    if self._ctx(env).questions:
+                        out.append(self._question(tokens, question, env, document))
                 else:
                     out.append(self._box(tokens, index, close, env, document))
                 index = close + 1
@@ -387,6 +399,18 @@ def render_document(document: Document, ctx: RenderContext) -> str:
     env: dict[str, Any] = {**document.env, "ctx": ctx}
     tokens = document.tokens
     return _renderer().render_blocks(tokens, Span(0, len(tokens)), env, document)
+
+
+def render_span(document: Document, span: Span, ctx: RenderContext) -> str:
+    """Part of a page (a question's prompt or feedback) as HTML."""
+    env: dict[str, Any] = {**document.env, "ctx": ctx}
+    return _renderer().render_blocks(document.tokens, span, env, document)
+
+
+def render_inline_at(document: Document, index: int, ctx: RenderContext) -> str:
+    """One inline token of a page (an option's text) as HTML."""
+    env: dict[str, Any] = {**document.env, "ctx": ctx}
+    return _renderer().inline_html(document.tokens[index], env)
 
 
 def render_inline_text(text: str, ctx: RenderContext) -> str:
