@@ -25,7 +25,9 @@ from packager.pofile import write_po
 from packager.render import BOX_TITLES, QUESTION_HINTS
 
 _CREATED = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.M)
-SOURCE_UI = tuple(Path(__file__).resolve().parent / name for name in ("render.py", "licenses.py"))
+SOURCE_UI = tuple(
+    Path(__file__).resolve().parent / name for name in ("render.py", "licenses.py", "cartridge.py")
+)
 
 
 def now_stamp() -> str:

@@ -105,7 +105,7 @@ def site_files(edition: Edition, project: Path, published: tuple[str, ...]) -> d
                 **common, **values, filename=name, languages=switcher, course_nav=nav
             )
         except jinja2.TemplateError as exc:
-            raise InputError([_template_problem(exc, project)]) from None
+            raise InputError([template_problem(exc, project)]) from None
         files[name] = html.encode("utf-8")
 
     pages = course.pages
@@ -142,7 +142,7 @@ def site_files(edition: Edition, project: Path, published: tuple[str, ...]) -> d
     return files
 
 
-def _template_problem(exc: jinja2.TemplateError, project: Path) -> Diagnostic:
+def template_problem(exc: jinja2.TemplateError, project: Path) -> Diagnostic:
     """A template's mistake (a course may bring its own templates) as a located problem."""
     filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     tb = exc.__traceback__
