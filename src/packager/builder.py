@@ -12,14 +12,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from packager.cartridge import cartridge_files, zip_bytes, zip_time
+from packager.cccheck import check_cartridge
+from packager.ccformat import DEFAULT_VERSION, VERSIONS
 from packager.diagnostics import InputError, Problems
 from packager.editions import Edition, editions
 from packager.htmlsite import site_files
 from packager.loader import load_project
 from packager.model import Course
-from packager.output import write_tree
+from packager.output import write_file, write_tree
 
-FORMATS = ("html",)
+FORMATS = ("html", "imscc")
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class BuildOptions:
     langs: tuple[str, ...] = ()
     strict: bool = False
     preview: bool = False
+    cc_version: str | None = None  # None: the course's own setting, else Common Cartridge 1.1
 
 
 @dataclass(frozen=True)
@@ -115,8 +119,27 @@ def build(
             course = edition.course
             if progress is not None:
                 progress(f"{course.id} [{edition.lang}] {fmt}")
+            if fmt == "imscc":
+                outputs.append(_build_cartridge(edition, options))
+                continue
             target = options.out / course.id / edition.lang / fmt
             files = site_files(edition, options.project, published)
             write_tree(target, files)
             outputs.append(Output(course.id, edition.lang, fmt, target, len(files)))
     return outputs
+
+
+def _build_cartridge(edition: Edition, options: BuildOptions) -> Output:
+    """Build, validate, and only then write ``<course>-<lang>.imscc``."""
+    course = edition.course
+    version = VERSIONS[options.cc_version or course.cc_version or DEFAULT_VERSION]
+    files = cartridge_files(edition, options.project, version)
+    data = zip_bytes(files, zip_time(course))
+    name = f"{course.id}-{edition.lang}.imscc"
+    problems = Problems()
+    check_cartridge(data, name, problems)
+    if problems.errors:
+        raise InputError(problems.errors)  # an invalid cartridge is never written
+    target = options.out / course.id / edition.lang / name
+    write_file(target, data)
+    return Output(course.id, edition.lang, "imscc", target, len(files))

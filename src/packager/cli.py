@@ -21,13 +21,15 @@ from rich.table import Table
 
 from packager import __version__
 from packager.builder import FORMATS, BuildOptions, build, check, check_all
-from packager.diagnostics import Diagnostic, InputError, Problems, Severity, display_path
+from packager.cccheck import check_cartridge
+from packager.diagnostics import Diagnostic, InputError, Location, Problems, Severity, display_path
 from packager.model import Course
 from packager.scaffold import ScaffoldError, new_course
 from packager.stats import course_stats
 from packager.workflow import Written, extract, init, update
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+MAX_CARTRIDGE = 1024 * 2**20
 
 
 class _State:
@@ -167,6 +169,12 @@ def cli(ctx: click.Context, quiet: bool, verbose: int, project: Path | None) -> 
 @click.option(
     "--preview", is_flag=True, help="Use fuzzy translations too (for translators to review)."
 )
+@click.option(
+    "--cc-version",
+    type=click.Choice(("1.1", "1.3")),
+    default=None,
+    help="Common Cartridge version [default: the course's cc_version, else 1.1, which Moodle needs].",
+)
 @_project_option
 @click.pass_obj
 def build_command(
@@ -177,6 +185,7 @@ def build_command(
     out: Path | None,
     strict: bool,
     preview: bool,
+    cc_version: str | None,
     project: Path,
 ) -> None:
     """Check, then build COURSES (default: every course in courses/)."""
@@ -188,6 +197,7 @@ def build_command(
         langs=langs,
         strict=strict,
         preview=preview,
+        cc_version=cc_version,
     )
     problems = Problems()
     started = time.perf_counter()
@@ -204,9 +214,9 @@ def build_command(
     state.report(problems.sorted(), strict)
     if not state.quiet:
         for output in outputs:
-            index = output.path / "index.html"
+            where = output.path / "index.html" if output.format == "html" else output.path
             state.out.print(
-                f"built {output.course} [{output.lang}] {output.format}: {index}", markup=False
+                f"built {output.course} [{output.lang}] {output.format}: {where}", markup=False
             )
         state.out.print(
             f"{_plural(len(outputs), 'output')} in {time.perf_counter() - started:.1f} s",
@@ -221,25 +231,51 @@ def build_command(
 @_project_option
 @click.pass_obj
 def check_command(state: _State, courses: tuple[str, ...], strict: bool, project: Path) -> None:
-    """Check COURSES (default: all) and their translations without writing anything."""
+    """Check COURSES (default: all) and their translations, or cartridges (PATH.imscc).
+
+    Nothing is written. A cartridge is validated against the official Common Cartridge schemas
+    and the profile rules LMS importers rely on, offline and without unpacking it.
+    """
+    cartridges = tuple(c for c in courses if c.endswith(".imscc") or Path(c).is_file())
+    names = tuple(c for c in courses if c not in cartridges)
     problems = Problems()
-    try:
-        found = check_all(project, courses, problems)
-    except InputError as exc:
-        state.report(list(exc.diagnostics), strict)
-        sys.exit(EXIT_INPUT)
+    for cartridge in cartridges:
+        _check_cartridge_file(Path(cartridge), problems)
+    found = []
+    if names or not cartridges:
+        try:
+            found = check_all(project, names, problems)
+        except InputError as exc:
+            problems.extend(exc.diagnostics)
     state.report(problems.sorted(), strict)
     if problems.fails(strict):
         sys.exit(EXIT_INPUT)
     if not state.quiet:
-        sources = [e for e in found if e.lang == e.course.language]
-        pages = sum(len(e.course.pages) for e in sources)
-        translations = len(found) - len(sources)
-        state.out.print(
-            f"ok: {_plural(len(sources), 'course')}, {_plural(pages, 'page')}, "
-            f"{_plural(translations, 'published translation')}",
-            markup=False,
-        )
+        parts = [_plural(len(cartridges), "cartridge")] if cartridges else []
+        if found:
+            sources = [e for e in found if e.lang == e.course.language]
+            pages = sum(len(e.course.pages) for e in sources)
+            translations = len(found) - len(sources)
+            parts += [
+                _plural(len(sources), "course"),
+                _plural(pages, "page"),
+                _plural(translations, "published translation"),
+            ]
+        state.out.print(f"ok: {', '.join(parts)}", markup=False)
+
+
+def _check_cartridge_file(path: Path, problems: Problems) -> None:
+    shown = path.as_posix()
+    try:
+        if path.stat().st_size > MAX_CARTRIDGE:
+            message = f"the file is larger than {MAX_CARTRIDGE // 2**20} MiB"
+            problems.error(Location(shown), "cc-size", message)
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(Location(shown), "unreadable", f"cannot read the file: {exc.strerror}")
+        return
+    check_cartridge(data, shown, problems)
 
 
 @cli.command("new")

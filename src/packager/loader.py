@@ -62,6 +62,7 @@ COURSE_OPTIONAL = (
     "outcomes",
     "media",
     "min_translated",
+    "cc_version",
 )
 PAGE_REQUIRED = ("title", "duration")
 PAGE_OPTIONAL = ("kind", "objectives", "url", "forum_url")
@@ -239,6 +240,7 @@ class _CourseReader:
             cover=cover,
             text_lines=text_lines(node),
             min_translated=min_translated or 0,
+            cc_version=self._cc_version(node.get("cc_version")),
         )
 
     def _items(self, node: YamlNode | None, name: str) -> tuple[YamlNode, ...]:
@@ -330,6 +332,17 @@ class _CourseReader:
             else:
                 pages[path.stem] = path
         return pages
+
+    def _cc_version(self, node: YamlNode | None) -> str | None:
+        value = read_str(node, self.problems, "cc_version")
+        if value is not None and node is not None and value not in ("1.1", "1.3"):
+            self.problems.error(
+                node.location,
+                "cc-version",
+                f"cc_version is the Common Cartridge version, 1.1 (the default, for Moodle) or 1.3, not {value!r}",
+            )
+            return None
+        return value
 
     def _inline_texts(self, node: YamlNode | None, name: str) -> tuple[str, ...]:
         """A list of short Markdown texts (objectives, outcomes), checked like a page's text."""

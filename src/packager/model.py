@@ -128,6 +128,7 @@ class Course:
     text_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
     translations: tuple[TranslationCredit, ...] = ()
     min_translated: int = 0
+    cc_version: str | None = None
 
     @functools.cached_property
     def pages(self) -> tuple[Page, ...]:
