@@ -24,6 +24,7 @@ def _tree_digest(folder: Path) -> dict[str, str]:
 
 
 def _build(project: Path, out: Path | None = None, **kwargs: object) -> list[Path]:
+    kwargs.setdefault("formats", ("html",))
     options = BuildOptions(project=project, out=out or project / "build", **kwargs)  # type: ignore[arg-type]
     return [o.path for o in build(options, Problems())]
 

@@ -25,7 +25,7 @@ def _build(project: Path) -> Path:
     (output,) = [
         o
         for o in build(BuildOptions(project=project, out=project / "build"), Problems())
-        if o.lang == "en"
+        if o.lang == "en" and o.format == "html"
     ]
     return output.path
 

@@ -285,7 +285,7 @@ def _pseudo(msgid: str) -> str:
 def test_pseudo_locale_shows_every_message_translated(make_course: CourseFactory) -> None:
     project = _translated_project(make_course, "eo", lambda m: f"⟦{m}⟧" if m else "")
     outputs = build(BuildOptions(project=project, out=project / "build", strict=True), Problems())
-    assert sorted(o.lang for o in outputs) == ["en", "eo"]
+    assert sorted((o.lang, o.format) for o in outputs) == [("en", "html"), ("en", "imscc"), ("eo", "html"), ("eo", "imscc")]
     site = project / "build/demo/eo/html"
     for page in ("intro.html", "quiz.html", "index.html"):
         root = lxml_html.parse(str(site / page)).getroot()
@@ -374,7 +374,7 @@ def test_a_language_below_the_gate_is_not_published(make_course: CourseFactory) 
     yaml_path.write_text(yaml_path.read_text() + "min_translated: 80\n")
     problems = Problems()
     outputs = build(BuildOptions(project=project, out=project / "build"), problems)
-    assert [o.lang for o in outputs] == ["en"]
+    assert [o.lang for o in outputs] == ["en", "en"]
     assert [d.format() for d in problems.warnings] == [
         "locales/fr/LC_MESSAGES/demo.po:1:1: warning[below-threshold]: français (fr) is 0% translated, below min_translated 80% in course.yaml; it is not published"
     ]
@@ -498,3 +498,14 @@ def test_blanks_stay_readable_in_messages() -> None:
     assert to_markdown(tokens, "", {}).text == "Goal number ___ is about *quality*."
     tokens = parse_inline("Goal number \\_\\_\\_, on quality.", {})
     assert to_markdown(tokens, "", {}).text == "Goal number \\_\\_\\_, on quality."
+
+
+def test_repository_templates_and_catalogues_are_up_to_date(tmp_path: Path) -> None:
+    """After changing sources or templates, run `packager update` and commit the result."""
+    for folder in ("courses", "locales", "templates"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    problems = Problems()
+    found = check_all(tmp_path, (), problems)
+    update(tmp_path, [e.course for e in found if e.lang == e.course.language], problems)
+    for path in sorted((REPO / "locales").rglob("*.po*")):
+        assert (tmp_path / path.relative_to(REPO)).read_text() == path.read_text(), path
