@@ -14,7 +14,7 @@ from packager.builder import BuildOptions, build, check_all
 from packager.catalogue import Catalogue, Entry
 from packager.diagnostics import Problems
 from packager.editions import editions
-from packager.locales import catalogue_path, load, save, template_path
+from packager.locales import catalogue_path, load, save, template_path, ui_catalogue
 from packager.mdinline import parse_inline
 from packager.merge import merge
 from packager.pofile import read_po
@@ -285,7 +285,12 @@ def _pseudo(msgid: str) -> str:
 def test_pseudo_locale_shows_every_message_translated(make_course: CourseFactory) -> None:
     project = _translated_project(make_course, "eo", lambda m: f"⟦{m}⟧" if m else "")
     outputs = build(BuildOptions(project=project, out=project / "build", strict=True), Problems())
-    assert sorted((o.lang, o.format) for o in outputs) == [("en", "html"), ("en", "imscc"), ("eo", "html"), ("eo", "imscc")]
+    assert sorted((o.lang, o.format) for o in outputs) == [
+        ("en", "html"),
+        ("en", "imscc"),
+        ("eo", "html"),
+        ("eo", "imscc"),
+    ]
     site = project / "build/demo/eo/html"
     for page in ("intro.html", "quiz.html", "index.html"):
         root = lxml_html.parse(str(site / page)).getroot()
@@ -415,7 +420,7 @@ def test_translations_are_untrusted(make_course: CourseFactory) -> None:
     problems = Problems()
     check_all(project, (), problems)
     codes = sorted(d.code for d in problems.errors)
-    assert codes == ["po-html", "raw-html", "raw-html", "unsafe-url"]
+    assert codes == ["po-html", "po-links", "raw-html", "raw-html", "unsafe-url"]
     assert all(
         d.location.path == "locales/fr/LC_MESSAGES/demo.po" and d.location.line > 1
         for d in problems.errors
@@ -428,7 +433,7 @@ def test_translations_are_untrusted(make_course: CourseFactory) -> None:
         ("Du *texte* avec un lien.", "error[po-links]: the translation drops [1] (links)"),
         (
             "Du *texte* avec [un lien][1] et [un autre][2].",
-            "error[po-links]: the translation adds [2] (links)",
+            "error[po-links]: the translation uses [2], which the source does not have (links)",
         ),
         (
             "Du texte avec [un lien][1].",
@@ -509,3 +514,200 @@ def test_repository_templates_and_catalogues_are_up_to_date(tmp_path: Path) -> N
     update(tmp_path, [e.course for e in found if e.lang == e.course.language], problems)
     for path in sorted((REPO / "locales").rglob("*.po*")):
         assert (tmp_path / path.relative_to(REPO)).read_text() == path.read_text(), path
+
+
+# -- regressions from review ----------------------------------------------------------------
+
+
+def test_interface_translations_cannot_inject_html(make_course: CourseFactory) -> None:
+    project = _translated_project(make_course, "fr", lambda m: m)
+    ui = catalogue_path(project, "fr", "ui")
+    _fill(ui, project, lambda m: "Suivant <script>alert(1)</script>" if m == "Next" else "")
+    problems = Problems()
+    check_all(project, (), problems)
+    assert [d.code for d in problems.errors] == ["po-html"]
+    # Even unchecked, what templates get from a catalogue is escaped text, never markup.
+    catalogue = ui_catalogue(project, "fr", Problems())
+    assert (
+        catalogue.translations(html=True).gettext("Next")
+        == "Suivant &lt;script&gt;alert(1)&lt;/script&gt;"
+    )
+
+
+def test_a_lone_percent_in_an_interface_string_is_refused_and_never_fatal(
+    make_course: CourseFactory,
+) -> None:
+    project = _translated_project(make_course, "fr", lambda m: m)
+    _fill(
+        catalogue_path(project, "fr", "ui"),
+        project,
+        lambda m: "Version à 100 % : %(version)s" if m == "Version %(version)s" else "",
+    )
+    problems = Problems()
+    check_all(project, (), problems)
+    assert [d.code for d in problems.errors] == ["po-format"]
+    catalogue = ui_catalogue(project, "fr", Problems())
+    assert (
+        catalogue.translations(html=True).gettext("Version %(version)s") == "Version %(version)s"
+    )  # falls back
+
+
+def test_a_fuzzy_entry_stays_fuzzy_when_it_comes_back_from_obsolete() -> None:
+    (entry,) = _merge(
+        [_entry("Back again.", "Guess", obsolete=True, flags=("fuzzy",))], ["Back again."]
+    )
+    assert entry.fuzzy and not entry.obsolete
+
+
+def test_fuzzy_entries_and_unpublished_drafts_do_not_fail_the_build(
+    make_course: CourseFactory,
+) -> None:
+    project = _translated_project(
+        make_course, "fr", lambda m: "Du texte sans lien." if m.startswith("Some") else m
+    )
+    path = catalogue_path(project, "fr", "demo")
+    catalogue = _catalogue(path, project)
+    save(
+        path,
+        replace(
+            catalogue,
+            entries=tuple(
+                e.with_flag("fuzzy") if e.msgid.startswith("Some") else e for e in catalogue.entries
+            ),
+        ),
+    )
+    problems = Problems()
+    check_all(project, (), problems)
+    assert not problems.errors
+    yaml_path = project / "courses/demo/course.yaml"
+    yaml_path.write_text(yaml_path.read_text() + "min_translated: 100\n")
+    # The broken translation, not fuzzy, in a language below the gate (one message untranslated).
+    save(
+        path,
+        replace(
+            catalogue,
+            entries=tuple(
+                replace(e, msgstr="") if e.msgid == "Pick one." else e for e in catalogue.entries
+            ),
+        ),
+    )
+    problems = Problems()
+    check_all(project, (), problems)
+    assert not problems.errors
+    assert {d.code for d in problems.warnings} == {"below-threshold", "po-links", "po-emphasis"}
+
+
+def test_a_new_link_or_code_span_is_a_change_translators_see() -> None:
+    (entry,) = _merge(
+        [_entry("Plan three hours.", "Prévoyez trois heures.")], ["Plan three [hours][1]."]
+    )
+    assert entry.fuzzy and entry.previous_msgid == "Plan three hours."
+    (entry,) = _merge([_entry("Use the tag.", "Utilisez le tag.")], ["Use the `tag`."])
+    assert entry.fuzzy
+
+
+def test_previous_text_of_a_fuzzy_candidate_is_kept() -> None:
+    old = _entry(
+        "The cat sat on the red mat.",
+        "Le chat",
+        flags=("fuzzy",),
+        previous_msgid="The cat sat on the mat today.",
+    )
+    (entry,) = _merge([old], ["The cat sat on the big red mat."])
+    assert entry.fuzzy and entry.previous_msgid == "The cat sat on the mat today."
+
+
+def test_a_translation_may_write_a_link_out_to_localise_it(make_course: CourseFactory) -> None:
+    project = _translated_project(
+        make_course,
+        "fr",
+        lambda m: (
+            "Du *texte* avec [un lien](https://example.org/fr)." if m.startswith("Some") else m
+        ),
+    )
+    problems = Problems()
+    check_all(project, (), problems)
+    assert not problems.errors, [d.format() for d in problems]
+    build(BuildOptions(project=project, out=project / "build", formats=("html",)), Problems())
+    assert (
+        '<a href="https://example.org/fr">un lien</a>'
+        in (project / "build/demo/fr/html/intro.html").read_text()
+    )
+
+
+def test_markdown_checks_do_not_depend_on_the_md_text_flag(make_course: CourseFactory) -> None:
+    project = _translated_project(
+        make_course, "fr", lambda m: "Du *texte* sans lien." if m.startswith("Some") else m
+    )
+    path = catalogue_path(project, "fr", "demo")
+    catalogue = _catalogue(path, project)
+    save(
+        path, replace(catalogue, entries=tuple(replace(e, flags=()) for e in catalogue.entries))
+    )  # as msgcat leaves it
+    problems = Problems()
+    check_all(project, (), problems)
+    assert [d.code for d in problems.errors] == ["po-links"]
+
+
+def test_translated_objectives_are_checked(make_course: CourseFactory) -> None:
+    intro = "---\ntitle: Introduction\nduration: 10\nobjectives:\n  - Describe the course.\n---\n\nText.\n"
+    project = _translated_project(
+        make_course,
+        "fr",
+        lambda m: "Décrire [le cours](javascript:alert(1))." if m == "Describe the course." else m,
+        **{"pages/intro.md": intro},
+    )
+    problems = Problems()
+    check_all(project, (), problems)
+    assert [d.code for d in problems.errors] == ["po-links", "unsafe-url"]
+
+
+def test_preview_builds_say_so_and_go_elsewhere(make_course: CourseFactory) -> None:
+    project = _translated_project(make_course, "fr", lambda m: m)
+    result = run("build", "--preview", "--format", "html", cwd=project)
+    assert result.returncode == 0, result.stderr
+    html = (project / "build/preview/demo/fr/html/intro.html").read_text()
+    assert 'class="preview-notice"' in html and 'name="robots" content="noindex"' in html
+    assert not (project / "build/demo").exists()
+
+
+def test_conventional_plural_forms_are_accepted(make_course: CourseFactory) -> None:
+    project = _translated_project(make_course, "fr", lambda m: m)
+    path = catalogue_path(project, "fr", "demo")
+    assert _catalogue(path, project).header_value("Plural-Forms") == "nplurals=2; plural=(n > 1);"
+    save(
+        path,
+        _catalogue(path, project).with_header(
+            "Plural-Forms", "nplurals=3; plural=(n == 0 || n == 1) ? 0 : 2;"
+        ),
+    )
+    problems = Problems()
+    check_all(project, (), problems)
+    assert not problems.warnings  # Babel's CLDR form is fine too
+
+
+def test_unknown_directive_is_a_warning(make_course: CourseFactory) -> None:
+    project = make_course(
+        {"pages/intro.md": "---\ntitle: I\nduration: 1\n---\n\n<!-- i18n:skp -->\nText.\n"}
+    )
+    _course, problems = load_course(project)
+    assert problems == [
+        "courses/demo/pages/intro.md:6:1: warning[i18n-directive]: unknown translation directive i18n:skp (did you mean 'skip'?)"
+    ]
+
+
+def test_code_only_cells_are_not_messages(make_course: CourseFactory) -> None:
+    page = "---\ntitle: T\nduration: 1\n---\n\n| Code | Meaning |\n| - | - |\n| `x = 1` | one |\n"
+    project = make_course({"pages/intro.md": page})
+    extract(project, [_course(project)])
+    msgids = [e.msgid for e in _catalogue(template_path(project, "demo"), project).entries]
+    assert "one" in msgids and not [m for m in msgids if "x = 1" in m]
+
+
+def test_plural_msgstr_without_msgid_plural_is_refused() -> None:
+    problems = Problems()
+    assert read_po('msgid "a"\nmsgstr[0] "b"\n', "fr.po", problems) is None
+    assert [d.code for d in problems] == ["po-syntax"]
+    assert (
+        read_po('msgid "\\x41"\nmsgstr "\\x42c"\n', "fr.po", Problems()).entries[0].msgstr == "Bc"
+    )  # type: ignore[union-attr]

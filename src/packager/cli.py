@@ -191,7 +191,8 @@ def build_command(
     """Check, then build COURSES (default: every course in courses/)."""
     options = BuildOptions(
         project=project,
-        out=out if out is not None else project / "build",
+        # A preview (fuzzy translations shown) never lands where the real site is built.
+        out=out if out is not None else project / "build" / ("preview" if preview else ""),
         courses=courses,
         formats=formats or FORMATS,
         langs=langs,

@@ -350,6 +350,13 @@ class _Reader:
     def _html_block(self, token: Token) -> None:
         text = token.content.strip()
         if text.startswith("<!--"):
+            directive = re.match(r"<!--\s*i18n:(\S+)", text)
+            if directive and directive.group(1) not in ("skip", "comment", "context"):
+                self.problems.warning(
+                    self.loc(token),
+                    "i18n-directive",
+                    f"unknown translation directive i18n:{directive.group(1)}{suggest(directive.group(1), ('skip', 'comment', 'context'))}",
+                )
             return
         first = text.split("\n", 1)[0]
         self.problems.error(

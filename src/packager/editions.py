@@ -16,6 +16,7 @@ from packager.locales import (
     UiCatalogue,
     catalogue_languages,
     catalogue_path,
+    gettext_code,
     language_catalogue,
     ui_catalogue,
 )
@@ -32,6 +33,7 @@ class Edition:
     lang: str
     ui: UiCatalogue
     translated: float = 1.0
+    preview: bool = False  # fuzzy translations used: pages say so
 
     @property
     def source_lang(self) -> str:
@@ -49,8 +51,12 @@ def editions(
     keys: set[tuple[str | None, str]] | None = None  # worked out only if a translation exists
     found: list[tuple[str, Course, UiCatalogue, float, TranslationCredit | None]] = []
     for lang in course.languages:
-        catalogue = language_catalogue(project, course.id, lang, problems, allow_fuzzy=preview)
+        # A language's problems fail the build only if it is published: a draft below the
+        # gate may be in any state, and its problems are warnings.
+        own = Problems()
+        catalogue = language_catalogue(project, course.id, lang, own, allow_fuzzy=preview)
         if catalogue is None:
+            _downgrade(own, problems)
             continue
         if keys is None:
             keys = message_keys(course)
@@ -62,8 +68,10 @@ def editions(
                 f"{languages.native_name(lang)} ({lang}) is {share:.0%} translated, below min_translated "
                 f"{course.min_translated}% in course.yaml; it is not published",
             )
+            _downgrade(own, problems)
             continue
-        translated = translate_course(course, catalogue.lookup, problems)
+        translated = translate_course(course, catalogue.lookup, own)
+        problems.extend(own)
         found.append(
             (
                 lang,
@@ -74,7 +82,13 @@ def editions(
             )
         )
     for lang in catalogue_languages(project, course.id):
-        if lang not in course.languages and lang != course.language:
+        if not languages.is_known(lang):
+            problems.error(
+                Location(display_path(catalogue_path(project, lang, course.id), project)),
+                "invalid-language",
+                f"the folder locales/{gettext_code(lang)} is not a language code Babel knows",
+            )
+        elif lang not in course.languages and lang != course.language:
             problems.warning(
                 Location(display_path(catalogue_path(project, lang, course.id), project)),
                 "language-not-listed",
@@ -87,9 +101,15 @@ def editions(
         ui_catalogue(project, course.language, problems),
     )
     return [source] + [
-        Edition(replace(c, translations=credits), lang, ui, share)
+        Edition(replace(c, translations=credits), lang, ui, share, preview)
         for lang, c, ui, share, _credit in found
     ]
+
+
+def _downgrade(own: Problems, problems: Problems) -> None:
+    """Add ``own`` problems to ``problems`` as warnings."""
+    for diagnostic in own:
+        problems.warning(diagnostic.location, diagnostic.code, diagnostic.message)
 
 
 def localized_media(course: Course, lang: str) -> dict[str, str]:

@@ -84,6 +84,7 @@ def site_files(edition: Edition, project: Path, published: tuple[str, ...]) -> d
         "inline": inline,
         "badge": f"assets/{course.license.badge_file}",
         "language_name": languages.native_name,
+        "preview": edition.preview,
     }
     files: dict[str, bytes] = {}
 

@@ -15,6 +15,7 @@ from gettext import NullTranslations
 from pathlib import Path
 
 from babel.messages.plurals import get_plural
+from markupsafe import escape
 
 from packager import __version__, languages
 from packager.catalogue import Catalogue
@@ -71,10 +72,40 @@ def save(path: Path, catalogue: Catalogue) -> bool:
     return True
 
 
+#: The Plural-Forms that GNU msginit, Poedit and Weblate write for common languages; Babel's CLDR
+#: rules (French with a third form for millions) are used for the others.
+_GETTEXT_PLURALS = {
+    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);",
+    "de": "nplurals=2; plural=(n != 1);",
+    "en": "nplurals=2; plural=(n != 1);",
+    "es": "nplurals=2; plural=(n != 1);",
+    "fr": "nplurals=2; plural=(n > 1);",
+    "it": "nplurals=2; plural=(n != 1);",
+    "pt": "nplurals=2; plural=(n != 1);",
+    "pt-BR": "nplurals=2; plural=(n > 1);",
+    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    "uk": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    "zh": "nplurals=1; plural=0;",
+}
+
+
 def plural_forms(lang: str) -> str:
+    """The Plural-Forms header for ``lang``: gettext's usual one, else Babel's."""
+    for tag in languages.fallback_chain(bcp47(lang)):
+        if tag in _GETTEXT_PLURALS:
+            return _GETTEXT_PLURALS[tag]
+    return _babel_plural_forms(lang)
+
+
+def _babel_plural_forms(lang: str) -> str:
     locale = languages.locale_for(lang)
     nplurals, expr = get_plural(locale or "en")
     return f"nplurals={nplurals}; plural={expr};"
+
+
+def _nplurals(forms: str) -> str:
+    match = re.search(r"nplurals\s*=\s*(\d+)", forms)
+    return match.group(1) if match else ""
 
 
 def new_catalogue(template: Catalogue, lang: str, revision: str) -> Catalogue:
@@ -129,7 +160,8 @@ def check_header(catalogue: Catalogue, lang: str, path: str, problems: Problems)
             f"the catalogue must be UTF-8 (Content-Type: {catalogue.header_value('Content-Type')})",
         )
     forms = catalogue.header_value("Plural-Forms")
-    if forms is not None and forms.replace(" ", "") != plural_forms(lang).replace(" ", ""):
+    accepted = {_nplurals(plural_forms(lang)), _nplurals(_babel_plural_forms(lang))}
+    if forms is not None and _nplurals(forms) not in accepted:
         problems.warning(
             where,
             "po-plural-forms",
@@ -183,7 +215,7 @@ def language_catalogue(
         if catalogue is None:
             continue
         check_header(catalogue, tag, shown, problems)
-        check_catalogue(catalogue, shown, problems)
+        check_catalogue(catalogue, shown, problems, markdown=domain != UI_DOMAIN)
         main = shown
         for entry in catalogue.active:
             if entry.msgstr and (allow_fuzzy or not entry.fuzzy) and entry.msgid_plural is None:
@@ -206,23 +238,45 @@ class UiCatalogue:
     lang: str
     items: tuple[tuple[str, str], ...] = ()
 
-    def translations(self) -> NullTranslations:
-        return _DictTranslations(dict(self.items))
+    def translations(self, html: bool = False) -> NullTranslations:
+        """Translations of interface strings, as plain text or (``html``) escaped for HTML.
+
+        Jinja's autoescaping trusts whatever gettext returns as markup, so the templates get the
+        escaped kind: a translator's ``<script>`` shows as text, never runs.
+        """
+        return _DictTranslations(dict(self.items), html)
 
 
 class _DictTranslations(NullTranslations):
     """The standard library's NullTranslations on purpose: Jinja prefers a ``ugettext`` method
     where one exists, and Babel's class has one that never looks at the catalogue."""
 
-    def __init__(self, items: dict[str, str]) -> None:
+    def __init__(self, items: dict[str, str], html: bool) -> None:
         super().__init__()
         self._items = items
+        self._html = html
 
     def gettext(self, message: str) -> str:
-        return self._items.get(message, message)
+        text = self._items.get(message, message)
+        if not _formats_like(text, message):
+            text = message  # a translation that would break formatting falls back
+        return str(escape(text)) if self._html else text
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.gettext(singular if n == 1 else plural)
+
+
+_PLACEHOLDER_NAME = re.compile(r"%\(([A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+def _formats_like(text: str, source: str) -> bool:
+    """Whether ``text`` takes ``%`` formatting with the source's placeholders (as Jinja does)."""
+    names = dict.fromkeys(_PLACEHOLDER_NAME.findall(source), "")
+    try:
+        text % names
+    except (ValueError, TypeError, KeyError):
+        return False
+    return True
 
 
 def ui_catalogue(

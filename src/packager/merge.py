@@ -31,9 +31,16 @@ _MARKUP = re.compile(r"\]\[[^\]]*\]|\\(?=[^\sA-Za-z0-9])|[*_~`]|</?[A-Za-z][^>]*
 
 
 def normalise(text: str) -> str:
-    """The words of a message without markup, link labels or line breaks."""
-    text = _MARKUP.sub("", text).replace("]", "")
-    return " ".join(text.split())
+    """The words of a message without spacing, escapes or emphasis.
+
+    Links, images, footnotes, code and HTML are kept as they are: a new link or a new code span
+    is a change a translator must see (their translation would miss it).
+    """
+    stripped = _EMPHASIS.sub("", text)
+    return " ".join(stripped.split())
+
+
+_EMPHASIS = re.compile(r"\\(?=[^\sA-Za-z0-9])|(?<!`)[*_~](?!`)")
 
 
 @dataclass(frozen=True)
@@ -160,7 +167,7 @@ def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeRe
                 _carry(
                     entry,
                     old,
-                    fuzzy=old.fuzzy and not old.obsolete,
+                    fuzzy=old.fuzzy,
                     previous=old.previous_msgid if old.fuzzy else None,
                 )
             )
@@ -173,7 +180,7 @@ def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeRe
                 _carry(
                     entry,
                     similar,
-                    fuzzy=similar.fuzzy and not similar.obsolete,
+                    fuzzy=similar.fuzzy,
                     previous=similar.previous_msgid if similar.fuzzy else None,
                 )
             )
@@ -201,11 +208,24 @@ def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeRe
             entry,
             candidate,
             fuzzy=True,
-            previous=candidate.msgid,
+            # A fuzzy candidate keeps its own #| text: the translation matches that one.
+            previous=candidate.previous_msgid
+            if candidate.fuzzy and candidate.previous_msgid
+            else candidate.msgid,
             previous_context=candidate.msgctxt,
         )
     live = {e.key: e.msgstr for e in results if e is not None}
-    obsolete = _obsolete(catalogue.entries, used, live)
+    obsolete, notes = _obsolete(catalogue.entries, used, live)
+    if notes:
+        results = [
+            replace(
+                e,
+                comments=e.comments + tuple(n for n in notes.get(e.key, []) if n not in e.comments),
+            )
+            if e is not None and e.key in notes
+            else e
+            for e in results
+        ]
     merged = replace(
         catalogue,
         entries=tuple(e for e in results if e is not None) + tuple(obsolete),
@@ -251,19 +271,24 @@ def _carry(
 
 def _obsolete(
     entries: Iterable[Entry], used: set[int], live: dict[tuple[str | None, str], str]
-) -> list[Entry]:
-    """Old entries whose translation no message carries, kept as ``#~``.
+) -> tuple[list[Entry], dict[tuple[str | None, str], list[str]]]:
+    """Old entries whose translation no message carries: kept as ``#~``.
 
     An entry without a translation goes (nothing a translator wrote is lost); so does one whose
-    text and translation a live entry carries already.
+    text and translation a live entry carries already. An old translation of a text that is live
+    with another translation cannot stay as ``#~`` beside it (GNU tools refuse the file); it is
+    returned to be kept as a translator comment on the live entry instead.
     """
-    out = []
+    out: list[Entry] = []
+    notes: dict[tuple[str | None, str], list[str]] = {}
     for entry in entries:
         if id(entry) in used:
             continue
         if not entry.msgstr and not any(entry.msgstr_plural):
             continue
-        if live.get(entry.key) == entry.msgstr:
+        if entry.key in live:
+            if live[entry.key] != entry.msgstr:
+                notes.setdefault(entry.key, []).append(f"another translation: {entry.msgstr}")
             continue
         out.append(replace(entry, obsolete=True, references=(), extracted=()))
-    return out
+    return out, notes

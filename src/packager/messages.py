@@ -210,6 +210,8 @@ def document_messages(document: Document, source: str, title: str) -> list[Messa
                     )
                 )
             continue
+        if all(c.type == "code_inline" or not c.content.strip() for c in token.children or []):
+            continue  # only code (a table cell holding `x = 1`): nothing to translate
         body = to_markdown(token.children or [], token.content, document.env)
         if body.text:
             out.append(replace(base, text=body))

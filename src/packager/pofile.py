@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -337,6 +338,13 @@ def _unquote(text: str, line: int) -> str:
                 out.append(_UNESCAPES[nxt])
                 i += 2
                 continue
+            if nxt == "x":
+                digits = re.match(r"[0-9A-Fa-f]{1,2}", body[i + 2 :])
+                if digits is None:
+                    raise _SyntaxError(line, "\\x must be followed by hexadecimal digits")
+                out.append(chr(int(digits.group(0), 16)))
+                i += 2 + len(digits.group(0))
+                continue
             if nxt in "01234567":
                 j = i + 1
                 while j < len(body) and j < i + 4 and body[j] in "01234567":
@@ -439,6 +447,12 @@ def _parse_entry(block: list[tuple[int, str]]) -> Entry:
         raise _SyntaxError(block[0][0], "an entry without msgid")
     if "msgstr" not in fields and "msgstr[0]" not in fields:
         raise _SyntaxError(block[-1][0], "an entry without msgstr")
+    if ("msgid_plural" in fields) != ("msgstr[0]" in fields) or (
+        "msgstr" in fields and "msgid_plural" in fields
+    ):
+        raise _SyntaxError(
+            block[0][0], "msgstr[0], msgstr[1]... go with msgid_plural, and plain msgstr without it"
+        )
 
     def get(name: str) -> str | None:
         return "".join(fields[name]) if name in fields else None

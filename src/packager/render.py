@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -93,6 +94,12 @@ class RenderContext:
     def fallback(self, html: str) -> str:
         """``html`` marked as text left in the source language."""
         return f'<span lang="{self.source_lang}" dir="{self.source_dir}" class="fallback">{html}</span>'
+
+
+def fill(template: str, **values: str) -> str:
+    """Put ``values`` into ``{name}`` slots; unlike ``str.format``, a translator's stray brace
+    or ``{name.attr}`` is left as text, never evaluated or fatal."""
+    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
 
 
 class _Renderer(RendererHTML):
@@ -196,7 +203,8 @@ class _Renderer(RendererHTML):
             title = escape(credit.title)
             if credit.source:
                 title = f'<a href="{escape(credit.source)}">{title}</a>'
-            text = escape(_("“{title}” by {author}, {license}")).format(
+            text = fill(
+                escape(_("“{title}” by {author}, {license}")),
                 title=title,
                 author=escape(credit.author),
                 license=f'<a href="{escape(credit.license.url)}" rel="license">{escape(credit.license.label)}</a>',

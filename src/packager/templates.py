@@ -57,7 +57,7 @@ def environment(folders: tuple[Path, ...], ui: UiCatalogue, sandboxed: bool) -> 
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build; skip a stat per page
     )
-    env.install_gettext_translations(ui.translations(), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(ui.translations(html=True), newstyle=True)  # type: ignore[attr-defined]
     env.filters["lang"] = mark_source_text
     return env
 

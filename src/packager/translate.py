@@ -40,20 +40,24 @@ def translate_course(course: Course, lookup: Lookup, problems: Problems) -> Cour
     """``course`` with every message translated from ``lookup`` or marked as a fallback."""
     messages = course_messages(course)
     meta = {(m.kind, m.msgid): m for m in messages if m.where == "meta"}
+    media = MediaFiles(frozenset(course.media_files))
+    page_ids = {page.id: page for page in course.pages}
 
     def text(value: str | None, kind: str) -> str | None:
         if value is None:
             return None
         message = meta.get((kind, value))
         found = lookup.get((message.context, value)) if message is not None else None
-        return found.text if found is not None else SourceText(value)
+        if found is None:
+            return SourceText(value)
+        if message is not None and message.markdown:  # objectives, outcomes: Markdown to check
+            _check(parse_inline(found.text, {}), found.location, media, page_ids, problems)
+        return found.text
 
     by_page: dict[str, list[Message]] = {}
     for message in messages:
         if message.where != "meta":
             by_page.setdefault(message.source, []).append(message)
-    media = MediaFiles(frozenset(course.media_files))
-    page_ids = {page.id: page for page in course.pages}
     modules = []
     for module in course.modules:
         pages = []

@@ -19,7 +19,8 @@ from packager.mdinline import parse_inline
 _REF_LABEL = re.compile(r"(?<!\\)\]\[([^\]]+)\]")
 _IMAGE = re.compile(r"(?<!\\)!\[")
 _FOOTNOTE = re.compile(r"(?<!\\)\[\^([^\]]+)\]")
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])")  # not autolinks (<https://...>)
+_INLINE_LINK = re.compile(r"(?<![!\\])\[[^\]]*\]\([^)]*\)")
 #: A translator comment ``# packager: ignore po-emphasis`` says a warning was considered.
 _IGNORE = re.compile(r"packager:\s*ignore\s+([\w-]+)")
 _PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sd]|%[sd]|\{[A-Za-z_][A-Za-z0-9_]*\}")
@@ -50,12 +51,47 @@ def _differences(
     return f"the translation {' and '.join(parts)} ({name})"
 
 
-def check_entry(entry: Entry, path: str, problems: Problems) -> None:
-    """Compare one translated entry with its source text."""
-    if not entry.msgstr or entry.obsolete:
+def _links(text: str) -> tuple[Counter[str], int]:
+    """Reference labels used (``[..][1]``) and how many links are written inline (``[..](url)``)."""
+    return Counter(_REF_LABEL.findall(text)), len(_INLINE_LINK.findall(text))
+
+
+def _link_problem(source: str, text: str) -> str | None:
+    """A translation keeps every link: by its label, or written out to localise the URL."""
+    labels, _inline = _links(source)
+    used, inline = _links(text)
+    unknown = sorted((used - labels).elements())
+    if unknown:
+        return f"the translation uses {', '.join(f'[{u}]' for u in unknown)}, which the source does not have (links)"
+    missing = sum((labels - used).values())
+    if missing > inline:
+        dropped = sorted((labels - used).elements())
+        return f"the translation drops {', '.join(f'[{d}]' for d in dropped)} (links)"
+    if missing < inline:
+        return "the translation adds a link (links)"
+    return None
+
+
+def check_entry(
+    entry: Entry, path: str, problems: Problems, *, markdown: bool | None = None
+) -> None:
+    """Compare one translated entry with its source text.
+
+    ``markdown``: whether the entry is Markdown (course text); by default its ``md-text`` flag
+    says, but GNU tools drop that flag, so course catalogues pass True. Fuzzy entries are not
+    checked (they are not used, as ``msgfmt --check`` does not check them either).
+    """
+    if not entry.msgstr or entry.obsolete or entry.fuzzy:
         return
+    is_markdown = "md-text" in entry.flags if markdown is None else markdown
     where = Location(path, entry.msgstr_line or entry.line)
     source, text = entry.msgid, entry.msgstr
+    tags = _differences(
+        "HTML tags",
+        Counter(m.group(2).lower() for m in _TAG.finditer(source)),
+        Counter(m.group(2).lower() for m in _TAG.finditer(text)),
+        "<{}>",
+    )
     checks: list[tuple[str, str | None]] = [
         (
             "po-placeholders",
@@ -66,18 +102,18 @@ def check_entry(entry: Entry, path: str, problems: Problems) -> None:
                 "{}",
             ),
         ),
+        ("po-html", tags),
     ]
-    if "md-text" in entry.flags:
-        checks += [
+    if not is_markdown and not _formats(text, source):
+        checks.append(
             (
-                "po-links",
-                _differences(
-                    "links",
-                    Counter(_REF_LABEL.findall(source)),
-                    Counter(_REF_LABEL.findall(text)),
-                    "[{}]",
-                ),
-            ),
+                "po-format",
+                "a lone % in the translation breaks formatting; write %% for a percent sign",
+            )
+        )
+    if is_markdown:
+        checks += [
+            ("po-links", _link_problem(source, text)),
             (
                 "po-images",
                 _differences(
@@ -102,15 +138,6 @@ def check_entry(entry: Entry, path: str, problems: Problems) -> None:
                     "inline code must stay as it is", _code_spans(source), _code_spans(text), "`{}`"
                 ),
             ),
-            (
-                "po-html",
-                _differences(
-                    "HTML tags",
-                    Counter(m.group(2).lower() for m in _TAG.finditer(source)),
-                    Counter(m.group(2).lower() for m in _TAG.finditer(text)),
-                    "<{}>",
-                ),
-            ),
         ]
         if "\n\n" in text.strip() and "\n\n" not in source:
             checks.append(
@@ -123,7 +150,7 @@ def check_entry(entry: Entry, path: str, problems: Problems) -> None:
         if message:
             problems.error(where, code, message)
     ignored = {code for comment in entry.comments for code in _IGNORE.findall(comment)}
-    if "md-text" in entry.flags and "po-emphasis" not in ignored:
+    if is_markdown and "po-emphasis" not in ignored:
         message = _differences("emphasis", _emphasis(source), _emphasis(text), "{}")
         if message:
             message = (
@@ -135,6 +162,19 @@ def check_entry(entry: Entry, path: str, problems: Problems) -> None:
             problems.warning(where, "po-emphasis", f"{message}; check that the stress is meant")
 
 
-def check_catalogue(catalogue: Catalogue, path: str, problems: Problems) -> None:
+def _formats(text: str, source: str) -> bool:
+    """Whether ``text`` takes ``%`` formatting with the source's placeholders, as Jinja applies it."""
+    names = dict.fromkeys(re.findall(r"%\(([A-Za-z_][A-Za-z0-9_]*)\)", source), "")
+    # Jinja's newstyle gettext formats every interface string, with values or without.
+    try:
+        text % names
+    except (ValueError, TypeError, KeyError):
+        return False
+    return True
+
+
+def check_catalogue(
+    catalogue: Catalogue, path: str, problems: Problems, *, markdown: bool | None = None
+) -> None:
     for entry in catalogue.active:
-        check_entry(entry, path, problems)
+        check_entry(entry, path, problems, markdown=markdown)
