@@ -1,0 +1,429 @@
+"""IMS Common Cartridge: building, validating, and refusing every broken rule."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from packager.builder import BuildOptions, build, check_all
+from packager.cartridge import cartridge_files, zip_bytes, zip_time
+from packager.cccheck import Limits, check_cartridge
+from packager.ccformat import QTI_NS, VERSIONS
+from packager.diagnostics import Problems
+from tests.conftest import REPO, CourseFactory
+
+GOLDEN = Path(__file__).parent / "golden"
+SAMPLE = "oer-recommendation"
+
+
+@pytest.fixture(scope="module")
+def sample_editions():  # type: ignore[no-untyped-def]
+    problems = Problems()
+    found = check_all(REPO, (SAMPLE,), problems)
+    assert not problems.errors
+    return found
+
+
+def _problems(data: bytes, limits: Limits = Limits()) -> list[str]:
+    problems = Problems()
+    check_cartridge(data, "x.imscc", problems, limits)
+    return [d.format() for d in problems.sorted()]
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.3"])
+def test_sample_cartridges_validate_in_every_language(sample_editions, version: str) -> None:  # type: ignore[no-untyped-def]
+    assert [e.lang for e in sample_editions] == ["en", "fr", "es", "ar", "zh-Hans", "ru"]
+    for edition in sample_editions:
+        files = cartridge_files(edition, REPO, VERSIONS[version])
+        assert _problems(zip_bytes(files, zip_time(edition.course))) == [], edition.lang
+
+
+def test_golden_manifest(sample_editions) -> None:  # type: ignore[no-untyped-def]
+    """tests/golden/oer-recommendation-en-1.1.xml, reviewed once; UPDATE_GOLDEN=1 rewrites it."""
+    manifest = cartridge_files(sample_editions[0], REPO, VERSIONS["1.1"])["imsmanifest.xml"]
+    golden = GOLDEN / "oer-recommendation-en-1.1.xml"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_bytes(manifest)
+    assert manifest == golden.read_bytes()
+
+
+def test_manifest_starts_as_moodle_expects(sample_editions) -> None:  # type: ignore[no-untyped-def]
+    manifest = cartridge_files(sample_editions[0], REPO, VERSIONS["1.1"])["imsmanifest.xml"]
+    assert manifest.startswith(
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<manifest xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"'
+    )
+
+
+def test_read_back_every_page_in_its_language(sample_editions) -> None:  # type: ignore[no-untyped-def]
+    french = next(e for e in sample_editions if e.lang == "fr")
+    data = zip_bytes(cartridge_files(french, REPO, VERSIONS["1.3"]), zip_time(french.course))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    manifest = etree.fromstring(archive.read("imsmanifest.xml"))
+    ns = {"cp": VERSIONS["1.3"].namespace}
+    titles = [t.text for t in manifest.iterfind(".//cp:item/cp:title", ns)]
+    course = french.course
+    for module in course.modules:
+        assert module.title in titles
+        for page in module.pages:
+            assert page.title in titles
+    types = {r.get("identifier"): r.get("type") for r in manifest.iterfind(".//cp:resource", ns)}
+    assert types["R_wl_read-the-recommendation"] == "imswl_xmlv1p3"
+    assert types["R_dt_share-your-view"] == "imsdt_xmlv1p3"
+    assert types["R_qz_quiz"] == "imsqti_xmlv1p2/imscc_xmlv1p3/assessment"
+    welcome = archive.read("pages/welcome.html").decode()
+    assert '<html lang="fr" dir="ltr">' in welcome and course.pages[0].title in welcome
+    weblink = etree.fromstring(archive.read("wl_read-the-recommendation/weblink.xml"))
+    assert weblink[0].text == next(
+        p.title for p in course.pages if p.id == "read-the-recommendation"
+    )
+    topic = archive.read("dt_share-your-view/topic.xml").decode()
+    assert next(p.title for p in course.pages if p.id == "share-your-view") in topic
+
+
+def test_quiz_answers_and_scores_match_the_source(sample_editions) -> None:  # type: ignore[no-untyped-def]
+    from packager.document import plain_text
+
+    edition = sample_editions[0]
+    quiz = next(p for p in edition.course.pages if p.id == "quiz")
+    data = cartridge_files(edition, REPO, VERSIONS["1.1"])["qz_quiz/assessment.xml"]
+    root = etree.fromstring(data)
+    q = {"q": QTI_NS}
+    items = root.findall(".//q:item", q)
+    assert len(items) == len(quiz.document.questions)
+    for item, question in zip(items, quiz.document.questions, strict=True):
+        scored = [
+            c for c in item.iterfind(".//q:respcondition", q) if c.find("q:setvar", q) is not None
+        ]
+        assert all(c.find("q:setvar", q).text == "100" for c in scored)
+        if question.kind == "short-answer":
+            accepted = sorted(c.find(".//q:varequal", q).text for c in scored)
+            expected = sorted(
+                plain_text(quiz.document.tokens[o.inline].children) for o in question.options
+            )
+            assert accepted == expected
+            continue
+        (condition,) = scored
+        labels = {
+            label.get("ident"): n for n, label in enumerate(item.iterfind(".//q:response_label", q))
+        }
+        positive = [
+            labels[v.text]
+            for v in condition.iterfind(".//q:varequal", q)
+            if v.getparent().tag != f"{{{QTI_NS}}}not"
+        ]
+        expected = [n for n, o in enumerate(question.options) if o.correct]
+        assert positive == expected, question.number
+
+
+def test_two_builds_give_identical_cartridges(make_course: CourseFactory, tmp_path: Path) -> None:
+    project = make_course()
+    digests = []
+    for out in ("a", "b"):
+        outputs = build(
+            BuildOptions(project=project, out=tmp_path / out, formats=("imscc",)), Problems()
+        )
+        digests.append(hashlib.sha256(outputs[0].path.read_bytes()).hexdigest())
+    assert digests[0] == digests[1]
+
+
+def test_zip_entries_are_fixed_and_sorted(make_course: CourseFactory, tmp_path: Path) -> None:
+    (output,) = build(
+        BuildOptions(project=make_course(), out=tmp_path, formats=("imscc",)), Problems()
+    )
+    archive = zipfile.ZipFile(output.path)
+    names = archive.namelist()
+    assert names[0] == "imsmanifest.xml" and names[1:] == sorted(names[1:])
+    assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert {i.external_attr >> 16 for i in archive.infolist()} == {0o644}
+
+
+def test_cc_version_from_course_yaml(make_course: CourseFactory, tmp_path: Path) -> None:
+    from tests.conftest import COURSE_YAML
+
+    project = make_course({"course.yaml": COURSE_YAML + "cc_version: 1.3\n"})
+    (output,) = build(BuildOptions(project=project, out=tmp_path, formats=("imscc",)), Problems())
+    assert b"imsccv1p3/imscp_v1p1" in zipfile.ZipFile(output.path).read("imsmanifest.xml")
+
+
+# -- mutation tests: each rule, broken once -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def base_files(sample_editions) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    return cartridge_files(sample_editions[0], REPO, VERSIONS["1.1"])
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _edit(
+    files: dict[str, bytes], old: str, new: str, name: str = "imsmanifest.xml", count: int = 1
+) -> dict[str, bytes]:
+    text = files[name].decode()
+    assert old in text, old
+    return {**files, name: text.replace(old, new, count).encode()}
+
+
+def _codes(data: bytes) -> list[str]:
+    return [line.split(": ")[1] for line in _problems(data)]
+
+
+MUTATIONS = [
+    (
+        "schemaversion",
+        lambda f: _edit(
+            f, "<schemaversion>1.1.0</schemaversion>", "<schemaversion>1.1</schemaversion>"
+        ),
+        "error[cc-version]: schemaversion must be 1.1.0 for this namespace, not '1.1'",
+    ),
+    (
+        "two root items",
+        lambda f: _edit(
+            f,
+            '<item identifier="I_root">',
+            '<item identifier="I_other"><title>x</title></item><item identifier="I_root">',
+        ),
+        "error[cc-organization]: the organization must hold exactly one root item, not 2",
+    ),
+    (
+        "root item titled",
+        lambda f: _edit(
+            f, '<item identifier="I_root">', '<item identifier="I_root"><title>Root</title>'
+        ),
+        "error[cc-organization]: the root item has no title and points at no resource",
+    ),
+    (
+        "leaf with children",
+        lambda f: _edit(
+            f,
+            "<title>Course home</title>",
+            '<title>Course home</title><item identifier="I_x" identifierref="R_index"><title>x</title></item>',
+        ),
+        "error[cc-item]: the item 'I_home' points at a resource, so it cannot hold other items",
+    ),
+    (
+        "dangling identifierref",
+        lambda f: _edit(f, 'identifierref="R_index"', 'identifierref="R_nowhere"'),
+        "error[cc-item]: the item 'I_home' points at 'R_nowhere', which is no resource",
+    ),
+    (
+        "href not a file",
+        lambda f: _edit(f, 'href="pages/index.html"', 'href="pages/home.html"'),
+        "error[cc-resource]: the resource 'R_index' has href 'pages/home.html', which it does not list as a file",
+    ),
+    (
+        "missing file",
+        lambda f: {k: v for k, v in f.items() if k != "pages/welcome.html"},
+        "error[cc-file]: the resource 'R_page_welcome' lists 'pages/welcome.html', which is not in the zip",
+    ),
+    (
+        "unlisted file",
+        lambda f: {**f, "extra.txt": b"x"},
+        "error[cc-unlisted]: the file 'extra.txt' is in the zip but no resource lists it",
+    ),
+    (
+        "duplicate identifier",
+        lambda f: _edit(f, 'identifier="R_credits"', 'identifier="R_index"'),
+        "error[cc-identifier]: the identifier 'R_index' is used twice",
+    ),
+    (
+        "identifier starts with a digit",
+        lambda f: _edit(f, 'identifier="O_1"', 'identifier="1_org"'),
+        "error[cc-identifier]: the identifier '1_org' must start with a letter or _ and hold no spaces or colons",
+    ),
+    (
+        "weblink with href",
+        lambda f: _edit(
+            f,
+            'type="imswl_xmlv1p1"',
+            'type="imswl_xmlv1p1" href="wl_read-the-recommendation/weblink.xml"',
+        ),
+        "error[cc-resource]: the imswl_xmlv1p1 resource 'R_wl_read-the-recommendation' has an href; its one file is its descriptor",
+    ),
+    (
+        "weblink with dependency",
+        lambda f: _edit(
+            f,
+            '<file href="wl_read-the-recommendation/weblink.xml"/>',
+            '<file href="wl_read-the-recommendation/weblink.xml"/><dependency identifierref="R_web_resources"/>',
+        ),
+        "error[cc-dependency]: the web link 'R_wl_read-the-recommendation' may not have dependencies",
+    ),
+    (
+        "self dependency",
+        lambda f: _edit(
+            f,
+            '<dependency identifierref="R_web_resources"/>',
+            '<dependency identifierref="R_index"/>',
+        ),
+        "error[cc-dependency]: the resource 'R_index' depends on itself",
+    ),
+    (
+        "mixed version type",
+        lambda f: _edit(f, 'type="imsdt_xmlv1p1"', 'type="imsdt_xmlv1p3"'),
+        "error[cc-mixed-version]: the resource 'R_dt_share-your-view' has the CC 1.3 type 'imsdt_xmlv1p3' in a CC 1.1 cartridge",
+    ),
+    (
+        "namespace not first",
+        lambda f: _edit(
+            f,
+            '<manifest xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1" xmlns:lomimscc',
+            '<manifest xmlns:lomimscc2="urn:x" xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1" xmlns:lomimscc',
+        ),
+        "error[cc-namespace-order]: the default namespace (xmlns=...) must be the first attribute of <manifest>: Moodle looks for it there",
+    ),
+    (
+        "byte-order mark",
+        lambda f: {**f, "imsmanifest.xml": b"\xef\xbb\xbf" + f["imsmanifest.xml"]},
+        "error[cc-bom]: the manifest starts with a byte-order mark, which Moodle does not accept",
+    ),
+    (
+        "schema violation",
+        lambda f: _edit(
+            f,
+            "<schema>IMS Common Cartridge</schema>",
+            "<schema>IMS Common Cartridge</schema><extra/>",
+        ),
+        "error[cc-schema]: Element 'extra': This element is not expected. Expected is ( schemaversion ).",
+    ),
+    (
+        "bad descriptor",
+        lambda f: (
+            _edit(f, "<title>", "<heading>", name="wl_read-the-recommendation/weblink.xml")
+            and _edit(
+                _edit(f, "<title>", "<heading>", name="wl_read-the-recommendation/weblink.xml"),
+                "</title>",
+                "</heading>",
+                name="wl_read-the-recommendation/weblink.xml",
+            )
+        ),
+        "error[cc-schema]: Element 'heading': This element is not expected. Expected is ( title ).",
+    ),
+    (
+        "quiz without cc_profile",
+        lambda f: _edit(
+            f,
+            "<fieldlabel>cc_profile</fieldlabel>\n        <fieldentry>cc.exam.v0p1</fieldentry>",
+            "<fieldlabel>cc_kind</fieldlabel>\n        <fieldentry>cc.exam.v0p1</fieldentry>",
+            name="qz_quiz/assessment.xml",
+        ),
+        "error[cc-descriptor]: the assessment needs the metadata field cc_profile (cc.exam.v0p1)",
+    ),
+    (
+        "wrong descriptor",
+        lambda f: {
+            **f,
+            "wl_read-the-recommendation/weblink.xml": f["dt_share-your-view/topic.xml"],
+        },
+        "error[cc-descriptor]: a imswl_xmlv1p1 descriptor's namespace must be 'http://www.imsglobal.org/xsd/imsccv1p1/imswl_v1p1', not 'http://www.imsglobal.org/xsd/imsccv1p1/imsdt_v1p1'",
+    ),
+    (
+        "manifest in a folder",
+        lambda f: {f"course/{k}": v for k, v in f.items()},
+        "error[cc-manifest]: no imsmanifest.xml at the root of the zip (found course/imsmanifest.xml: the manifest must be at the root of the zip, not in a folder)",
+    ),
+    (
+        "DTD with entities",
+        lambda f: {
+            **f,
+            "imsmanifest.xml": f["imsmanifest.xml"].replace(
+                b"?>\n", b'?>\n<!DOCTYPE manifest [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n', 1
+            ),
+        },
+        "error[cc-dtd]: a DOCTYPE is not allowed (entities and DTDs are never resolved)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "mutate", "expected"), MUTATIONS, ids=[m[0] for m in MUTATIONS])
+def test_each_rule_is_enforced(
+    base_files: dict[str, bytes], name: str, mutate, expected: str
+) -> None:  # type: ignore[no-untyped-def]
+    assert _problems(_zip(base_files)) == []
+    found = [line.split(": ", 1)[1] for line in _problems(_zip(mutate(base_files)))]
+    assert any(f.startswith(expected) for f in found), found
+
+
+def test_problems_name_the_file_and_line(base_files: dict[str, bytes]) -> None:
+    found = _problems(
+        _zip(_edit(base_files, 'identifierref="R_index"', 'identifierref="R_nowhere"'))
+    )
+    assert re.match(r"^x\.imscc/imsmanifest\.xml:\d+:1: error\[cc-item\]", found[0])
+
+
+# -- hostile zips ----------------------------------------------------------------------------
+
+
+def _raw_zip(entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in entries:
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def test_not_a_zip() -> None:
+    assert _problems(b"just text") == [
+        "x.imscc:1:1: error[cc-zip]: this is not a zip file, so not a cartridge"
+    ]
+
+
+def test_entries_escaping_the_zip_are_refused() -> None:
+    link = zipfile.ZipInfo("pages/link")
+    link.external_attr = (0o120777) << 16
+    data = _raw_zip(
+        [
+            ("../evil.txt", b"x"),
+            ("/etc/passwd", b"x"),
+            (link, b"/etc/passwd"),
+            ("imsmanifest.xml", b"<x/>"),
+        ]
+    )
+    assert _problems(data) == [
+        "x.imscc:1:1: error[cc-path]: the entry '../evil.txt' points outside the cartridge",
+        "x.imscc:1:1: error[cc-path]: the entry '/etc/passwd' points outside the cartridge",
+        "x.imscc:1:1: error[cc-path]: the entry 'pages/link' is a symbolic link",
+    ]
+
+
+def test_a_zip_bomb_is_refused_unread() -> None:
+    bomb = _raw_zip([("imsmanifest.xml", b"<x/>"), ("big.txt", b"\0" * (8 * 2**20))])
+    assert _problems(bomb) == [
+        "x.imscc:1:1: error[cc-size]: the entry 'big.txt' is compressed 1028 times: refused as a zip bomb"
+    ]
+    limits = Limits(total=2**20, ratio=10**9)
+    assert _problems(bomb, limits)[0].endswith("more than 1048576")
+
+
+def test_external_entities_are_never_resolved() -> None:
+    manifest = b'<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<manifest xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1">&x;</manifest>'
+    found = _problems(_raw_zip([("imsmanifest.xml", manifest)]))
+    assert found == [
+        "x.imscc/imsmanifest.xml:1:1: error[cc-dtd]: a DOCTYPE is not allowed (entities and DTDs are never resolved)"
+    ]
+
+
+def test_check_command_on_cartridges(make_course: CourseFactory, tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    (output,) = build(
+        BuildOptions(project=make_course(), out=tmp_path / "out", formats=("imscc",)), Problems()
+    )
+    good = run("check", str(output.path), cwd=tmp_path)
+    assert good.returncode == 0 and good.stdout.strip() == "ok: 1 cartridge"
+    bad = tmp_path / "bad.imscc"
+    bad.write_bytes(b"nope")
+    result = run("check", str(bad), cwd=tmp_path)
+    assert result.returncode == 1 and f"{bad}:1:1: error[cc-zip]" in result.stderr
