@@ -31,9 +31,9 @@ def sample_editions():  # type: ignore[no-untyped-def]
     return found
 
 
-def _problems(data: bytes, limits: Limits = Limits()) -> list[str]:
+def _problems(data: bytes, limits: Limits | None = None) -> list[str]:
     problems = Problems()
-    check_cartridge(data, "x.imscc", problems, limits)
+    check_cartridge(data, "x.imscc", problems, limits or Limits())
     return [d.format() for d in problems.sorted()]
 
 
