@@ -10,16 +10,13 @@ official schemas and the profile rules). The ratio is what a cartridge costs nex
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_html import make_course
+from bench_html import best_of, make_course
 
 from packager.builder import check, fewer_collections
 from packager.cartridge import cartridge_files, zip_bytes, zip_time
@@ -28,15 +25,6 @@ from packager.ccformat import VERSIONS
 from packager.diagnostics import Problems
 from packager.editions import editions
 from packager.htmlsite import site_files
-
-
-def median(repeat: int, work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -68,8 +56,8 @@ def main() -> None:
 
         html()
         cartridge()
-        site = median(args.repeat, html)
-        cc = median(args.repeat, cartridge)
+        site = best_of(args.repeat, html)
+        cc = best_of(args.repeat, cartridge)
     print(f"Cartridge beside HTML, {args.pages} pages, median of {args.repeat} runs")
     print(f"{'':40}{'seconds':>10}{'ratio':>8}")
     print(f"{'HTML site, rendered in memory (baseline)':40}{site:10.3f}{1:8.2f}")

@@ -27,11 +27,10 @@ from packager.ccformat import QTI_NS, SAFE_PATH_CHARS, WEBCONTENT, XSI, CcVersio
 from packager.diagnostics import InputError
 from packager.document import Question, plain_text
 from packager.editions import Edition, is_language_variant, localized_media
-from packager.htmlsite import STATIC_FILES, template_problem
+from packager.htmlsite import STATIC_FILES, template_context, template_problem
 from packager.licenses import badge_svg
-from packager.localefmt import LocaleFormat
 from packager.media import image_size
-from packager.model import Course, Page, PageKind, SourceText
+from packager.model import Course, Page, PageKind
 from packager.render import (
     RenderContext,
     render_document,
@@ -170,31 +169,10 @@ class _Cartridge:
         return _Resource("R_web_resources", WEBCONTENT, tuple(sorted(files)))
 
     def _render_template(self, name: str, **values: object) -> bytes:
-        course = self.course
-        source_locale = languages.locale_for(course.language)
-        locale = languages.locale_for(self.lang)
-        ctx = self.page_ctx
-
-        def inline(text: str) -> Markup:
-            html = render_inline_text(text, ctx)
-            return Markup(ctx.fallback(html) if isinstance(text, SourceText) else html)
-
+        badge = f"../web_resources/{self.course.license.badge_file}"
+        context = template_context(self.edition, self.page_ctx, badge=badge)
         try:
-            html = self.env.get_template(name).render(
-                course=course,
-                lang=self.lang,
-                dir=languages.direction(self.lang),
-                source_lang=course.language,
-                source_dir=languages.direction(course.language),
-                source_name=source_locale.get_display_name(locale)
-                if source_locale and locale
-                else course.language,
-                fmt=LocaleFormat(self.lang),
-                inline=inline,
-                badge=f"../web_resources/{course.license.badge_file}",
-                language_name=languages.native_name,
-                **values,
-            )
+            html = self.env.get_template(name).render(**context, **values)
         except jinja2.TemplateError as exc:
             raise InputError([template_problem(exc, self.project)]) from None
         return html.encode("utf-8")

@@ -48,6 +48,33 @@ class PageView:
     next: Page | None
 
 
+def template_context(edition: Edition, ctx: RenderContext, *, badge: str) -> dict[str, object]:
+    """What every template of an edition sees, the site's or a cartridge's."""
+    course, lang = edition.course, edition.lang
+
+    def inline(text: str) -> Markup:
+        html = render_inline_text(text, ctx)
+        return Markup(ctx.fallback(html) if isinstance(text, SourceText) else html)
+
+    locale = languages.locale_for(lang)
+    source_locale = languages.locale_for(course.language)
+    return {
+        "course": course,
+        "lang": lang,
+        "dir": languages.direction(lang),
+        "source_lang": course.language,
+        "source_dir": languages.direction(course.language),
+        "source_name": source_locale.get_display_name(locale)
+        if source_locale and locale
+        else course.language,
+        "fmt": LocaleFormat(lang),
+        "inline": inline,
+        "badge": badge,
+        "language_name": languages.native_name,
+        "preview": edition.preview,
+    }
+
+
 def site_files(edition: Edition, project: Path, published: tuple[str, ...]) -> dict[str, bytes]:
     """Every file of the site of one edition (relative path to bytes)."""
     course, lang = edition.course, edition.lang
@@ -65,27 +92,7 @@ def site_files(edition: Edition, project: Path, published: tuple[str, ...]) -> d
         localized_media=localized_media(course, lang),
     )
 
-    def inline(text: str) -> Markup:
-        html = render_inline_text(text, ctx)
-        return Markup(ctx.fallback(html) if isinstance(text, SourceText) else html)
-
-    locale = languages.locale_for(lang)
-    source_locale = languages.locale_for(course.language)
-    common = {
-        "course": course,
-        "lang": lang,
-        "dir": languages.direction(lang),
-        "source_lang": course.language,
-        "source_dir": source_dir,
-        "source_name": source_locale.get_display_name(locale)
-        if source_locale and locale
-        else course.language,
-        "fmt": LocaleFormat(lang),
-        "inline": inline,
-        "badge": f"assets/{course.license.badge_file}",
-        "language_name": languages.native_name,
-        "preview": edition.preview,
-    }
+    common = template_context(edition, ctx, badge=f"assets/{course.license.badge_file}")
     files: dict[str, bytes] = {}
 
     navs: dict[int, str] = {}
