@@ -92,34 +92,40 @@ def test_quiz_answers_and_scores_match_the_source(sample_editions) -> None:  # t
 
     edition = sample_editions[0]
     quiz = next(p for p in edition.course.pages if p.id == "quiz")
-    data = cartridge_files(edition, REPO, VERSIONS["1.1"])["qz_quiz/assessment.xml"]
-    root = etree.fromstring(data)
+    root = etree.fromstring(
+        cartridge_files(edition, REPO, VERSIONS["1.1"])["qz_quiz/assessment.xml"]
+    )
     q = {"q": QTI_NS}
     items = root.findall(".//q:item", q)
     assert len(items) == len(quiz.document.questions)
     for item, question in zip(items, quiz.document.questions, strict=True):
-        scored = [
-            c for c in item.iterfind(".//q:respcondition", q) if c.find("q:setvar", q) is not None
-        ]
-        assert all(c.find("q:setvar", q).text == "100" for c in scored)
+        conditions = list(item.iterfind(".//q:respcondition", q))
+        (scoring,) = [
+            c for c in conditions if c.find("q:setvar", q) is not None
+        ]  # importers read one
+        assert scoring.find("q:setvar", q).text == "100" and scoring.get("continue") == "No"
+        for condition in conditions:  # what Moodle's and cc2olx's readers need
+            tests_answer = condition.find("q:conditionvar/q:varequal", q) is not None
+            assert not (condition.get("continue") == "Yes" and tests_answer)
         if question.kind == "short-answer":
-            accepted = sorted(c.find(".//q:varequal", q).text for c in scored)
+            accepted = sorted(v.text for v in scoring.iterfind(".//q:varequal", q))
             expected = sorted(
                 plain_text(quiz.document.tokens[o.inline].children) for o in question.options
             )
             assert accepted == expected
             continue
-        (condition,) = scored
         labels = {
             label.get("ident"): n for n, label in enumerate(item.iterfind(".//q:response_label", q))
         }
+        if question.kind == "true-false":
+            assert list(labels) == ["true", "false"]
+        not_tag = f"{{{QTI_NS}}}not"
         positive = [
             labels[v.text]
-            for v in condition.iterfind(".//q:varequal", q)
-            if v.getparent().tag != f"{{{QTI_NS}}}not"
+            for v in scoring.iterfind(".//q:varequal", q)
+            if v.getparent().tag != not_tag
         ]
-        expected = [n for n, o in enumerate(question.options) if o.correct]
-        assert positive == expected, question.number
+        assert positive == [n for n, o in enumerate(question.options) if o.correct], question.number
 
 
 def test_two_builds_give_identical_cartridges(make_course: CourseFactory, tmp_path: Path) -> None:
@@ -276,13 +282,9 @@ MUTATIONS = [
         "error[cc-mixed-version]: the resource 'R_dt_share-your-view' has the CC 1.3 type 'imsdt_xmlv1p3' in a CC 1.1 cartridge",
     ),
     (
-        "namespace not first",
-        lambda f: _edit(
-            f,
-            '<manifest xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1" xmlns:lomimscc',
-            '<manifest xmlns:lomimscc2="urn:x" xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1" xmlns:lomimscc',
-        ),
-        "error[cc-namespace-order]: the default namespace (xmlns=...) must be the first attribute of <manifest>: Moodle looks for it there",
+        "namespace too late",
+        lambda f: _edit(f, "<manifest ", "<!--" + "x" * 600 + "-->\n<manifest "),
+        "error[cc-namespace-order]: the default namespace (xmlns=...) must come within the manifest's first 500 bytes: Moodle looks for it there",
     ),
     (
         "byte-order mark",
@@ -427,3 +429,43 @@ def test_check_command_on_cartridges(make_course: CourseFactory, tmp_path: Path)
     bad.write_bytes(b"nope")
     result = run("check", str(bad), cwd=tmp_path)
     assert result.returncode == 1 and f"{bad}:1:1: error[cc-zip]" in result.stderr
+
+
+def test_canvas_attribute_order_is_accepted(base_files: dict[str, bytes]) -> None:
+    """Moodle finds the namespace anywhere in the first 500 bytes; Canvas writes identifier first."""
+    manifest = base_files["imsmanifest.xml"].decode()
+    head, _, rest = manifest.partition("<manifest ")
+    attrs, _, body = rest.partition(">")
+    identifier = re.search(r' identifier="[^"]+"', " " + attrs).group(0)
+    moved = (
+        head
+        + "<manifest"
+        + identifier
+        + " "
+        + (" " + attrs).replace(identifier, "").strip()
+        + ">"
+        + body
+    )
+    assert _problems(_zip({**base_files, "imsmanifest.xml": moved.encode()})) == []
+
+
+@pytest.mark.parametrize("kind", ["crc", "encrypted", "bzip2"])
+def test_unreadable_entries_are_errors_not_crashes(base_files: dict[str, bytes], kind: str) -> None:
+    data = bytearray(_zip(base_files))
+    if kind == "crc":
+        start = data.index(b"<manifest")  # stored, so the bytes are there to spoil
+        data[start + 20] ^= 0xFF
+        expected = "error[cc-zip]: the entry cannot be read: Bad CRC-32"
+    elif kind == "encrypted":
+        offset = data.index(b"PK\x01\x02")  # first central directory entry: set the encryption flag
+        data[offset + 8] |= 0x1
+        expected = "error[cc-zip]: the entry 'web_resources/style.css' is encrypted"
+    else:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_BZIP2) as archive:
+            for name, content in base_files.items():
+                archive.writestr(name, content)
+        data = bytearray(buffer.getvalue())
+        expected = "error[cc-zip]: the entry 'imsmanifest.xml' is compressed in a way LMSs do not read; use Deflate"
+    found = [line.split(": ", 1)[1] for line in _problems(bytes(data))]
+    assert any(f.startswith(expected) for f in found), found

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from packager import languages
 from packager.ccformat import QTI_NS, SAFE_PATH_CHARS, WEBCONTENT, XSI, CcVersion
 from packager.diagnostics import InputError
-from packager.document import Question, plain_text
+from packager.document import Question, Span, plain_text
 from packager.editions import Edition, is_language_variant, localized_media
 from packager.htmlsite import STATIC_FILES, template_context, template_problem
 from packager.licenses import badge_svg
@@ -33,6 +33,7 @@ from packager.media import image_size
 from packager.model import Course, Page, PageKind
 from packager.render import (
     RenderContext,
+    alternatives,
     render_document,
     render_inline_at,
     render_inline_text,
@@ -121,6 +122,7 @@ class _Cartridge:
             localized_media=localized,
             media_names={name: f"media/{safe}" for name, safe in self.media.items()},
             media_prefix="../web_resources/",
+            page_fragments=False,
         )
         self.descriptor_ctx = replace(
             self.page_ctx,
@@ -128,6 +130,9 @@ class _Cartridge:
             page_prefix=f"{FILEBASE}../pages/",
         )
         self.quiz_ctx = replace(self.descriptor_ctx, questions=False)
+        # Moodle rewrites $IMS-CC-FILEBASE$ in a question's text only: links in feedback to
+        # other pages would break, so there they are plain text.
+        self.feedback_ctx = replace(self.descriptor_ctx, page_links=False)
 
     # -- text -----------------------------------------------------------------------------
 
@@ -270,7 +275,8 @@ class _Cartridge:
                 "cc_maxattempts": "unlimited",
             },
         )
-        intro = render_document(page.document, self.quiz_ctx).strip()
+        first = page.document.questions[0].open
+        intro = render_span(page.document, Span(0, first), self.quiz_ctx).strip()
         if intro:
             flow = _element(_element(assessment, f"{q}presentation_material"), f"{q}flow_mat")
             _mattext(_element(flow, f"{q}material"), intro)
@@ -301,7 +307,11 @@ class _Cartridge:
             render_span(document, question.prompt, self.descriptor_ctx),
         )
         response = "response1"
-        labels = [f"{ident}_A{n}" for n in range(1, len(question.options) + 1)]
+        if question.kind == "true-false":
+            # Moodle reads a true/false item by these two idents; the True option comes first.
+            labels = ["true", "false"][: len(question.options)]
+        else:
+            labels = [f"{ident}_A{n}" for n in range(1, len(question.options) + 1)]
         if question.kind == "short-answer":
             fib = _element(
                 _element(presentation, f"{q}response_str", ident=response, rcardinality="Single"),
@@ -322,6 +332,9 @@ class _Cartridge:
                     _element(choice_label, f"{q}material"),
                     render_inline_at(document, option.inline, self.descriptor_ctx),
                 )
+        # The layout of Moodle's own exporter, which Moodle and cc2olx read back: general feedback
+        # (continue), then the scoring condition (stop) with the right answer's feedback, then
+        # each wrong option's feedback.
         processing = _element(item, f"{q}resprocessing")
         _element(
             _element(processing, f"{q}outcomes"),
@@ -332,7 +345,7 @@ class _Cartridge:
             maxvalue=SCORE_MAX,
         )
         feedback: list[tuple[str, str]] = []
-        general = render_span(document, question.feedback, self.descriptor_ctx).strip()
+        general = render_span(document, question.feedback, self.feedback_ctx).strip()
         if general:
             condition = _element(processing, f"{q}respcondition", **{"continue": "Yes"})
             _element(_element(condition, f"{q}conditionvar"), f"{q}other")
@@ -343,51 +356,60 @@ class _Cartridge:
                 linkrefid=f"{ident}_general",
             )
             feedback.append((f"{ident}_general", general))
+        option_feedback = {
+            label: render_span(document, option.feedback, self.feedback_ctx).strip()
+            for label, option in zip(labels, question.options, strict=True)
+        }
+        scoring = _element(processing, f"{q}respcondition", **{"continue": "No"})
+        variable = _element(scoring, f"{q}conditionvar")
         if question.kind == "short-answer":
+            # Every accepted spelling in the one scoring condition: importers read only that one.
             for option in question.options:
-                for answer in _alternatives(plain_text(document.tokens[option.inline].children)):
-                    condition = _element(processing, f"{q}respcondition", **{"continue": "No"})
-                    _element(
-                        _element(condition, f"{q}conditionvar"),
-                        f"{q}varequal",
-                        answer,
-                        respident=response,
-                        case="No",
-                    )
-                    _element(condition, f"{q}setvar", SCORE_MAX, varname="SCORE", action="Set")
-        else:
+                for answer in alternatives(plain_text(document.tokens[option.inline].children)):
+                    _element(variable, f"{q}varequal", answer, respident=response, case="No")
+        elif question.kind == "multiple-response":
+            both = _element(variable, f"{q}and")
             for label, option in zip(labels, question.options, strict=True):
-                html = render_span(document, option.feedback, self.descriptor_ctx).strip()
-                if html:
-                    condition = _element(processing, f"{q}respcondition", **{"continue": "Yes"})
-                    _element(
-                        _element(condition, f"{q}conditionvar"),
-                        f"{q}varequal",
-                        label,
-                        respident=response,
-                    )
-                    _element(
-                        condition,
-                        f"{q}displayfeedback",
-                        feedbacktype="Response",
-                        linkrefid=f"{label}_fb",
-                    )
-                    feedback.append((f"{label}_fb", html))
-            condition = _element(processing, f"{q}respcondition", **{"continue": "No"})
-            variable = _element(condition, f"{q}conditionvar")
-            correct = [
+                target = both if option.correct else _element(both, f"{q}not")
+                _element(target, f"{q}varequal", label, respident=response, case="Yes")
+        else:
+            correct = next(
                 label
                 for label, option in zip(labels, question.options, strict=True)
                 if option.correct
-            ]
-            if question.kind == "multiple-response":
-                both = _element(variable, f"{q}and")
-                for label, option in zip(labels, question.options, strict=True):
-                    target = both if option.correct else _element(both, f"{q}not")
-                    _element(target, f"{q}varequal", label, respident=response)
-            else:
-                _element(variable, f"{q}varequal", correct[0], respident=response)
-            _element(condition, f"{q}setvar", SCORE_MAX, varname="SCORE", action="Set")
+            )
+            _element(variable, f"{q}varequal", correct, respident=response)
+        _element(scoring, f"{q}setvar", SCORE_MAX, varname="SCORE", action="Set")
+        if question.kind in ("single-choice", "true-false"):
+            right = next(
+                label
+                for label, option in zip(labels, question.options, strict=True)
+                if option.correct
+            )
+            if option_feedback[right]:
+                _element(
+                    scoring,
+                    f"{q}displayfeedback",
+                    feedbacktype="Response",
+                    linkrefid=f"{ident}_{right}_fb",
+                )
+        for label, option in zip(labels, question.options, strict=True):
+            html = option_feedback[label]
+            if not html:
+                continue
+            feedback.append((f"{ident}_{label}_fb", html))
+            if option.correct and question.kind != "multiple-response":
+                continue  # shown by the scoring condition
+            condition = _element(processing, f"{q}respcondition", **{"continue": "No"})
+            _element(
+                _element(condition, f"{q}conditionvar"), f"{q}varequal", label, respident=response
+            )
+            _element(
+                condition,
+                f"{q}displayfeedback",
+                feedbacktype="Response",
+                linkrefid=f"{ident}_{label}_fb",
+            )
         for identifier, html in feedback:
             flow = _element(_element(item, f"{q}itemfeedback", ident=identifier), f"{q}flow_mat")
             _mattext(_element(flow, f"{q}material"), html)
@@ -497,11 +519,6 @@ def _metadata(parent: etree._Element, fields: Mapping[str, str]) -> None:
 
 def _mattext(material: etree._Element, html: str) -> None:
     _element(material, f"{{{QTI_NS}}}mattext", html, texttype="text/html")
-
-
-def _alternatives(answer: str) -> list[str]:
-    """An accepted answer may list spellings separated by ``|`` (useful in translations)."""
-    return [part.strip() for part in answer.split("|") if part.strip()] or [answer]
 
 
 def _vcard(text: str) -> str:

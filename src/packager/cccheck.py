@@ -13,6 +13,7 @@ import io
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -115,6 +116,18 @@ class _Checker:
                 continue
             if info.is_dir():
                 continue
+            if info.flag_bits & 0x1:
+                self.error("", "cc-zip", f"the entry {name!r} is encrypted")
+                ok = False
+                continue
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                self.error(
+                    "",
+                    "cc-zip",
+                    f"the entry {name!r} is compressed in a way LMSs do not read; use Deflate",
+                )
+                ok = False
+                continue
             if name in members:
                 self.error("", "cc-zip", f"the entry {name!r} is in the zip twice")
                 ok = False
@@ -153,8 +166,20 @@ class _Checker:
 
     def _read(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
         """An entry's bytes, never more than the XML limit (sizes in zip headers can lie)."""
-        with archive.open(info) as handle:
-            data = handle.read(self.limits.xml + 1)
+        try:
+            with archive.open(info) as handle:
+                data = handle.read(self.limits.xml + 1)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            RuntimeError,
+            NotImplementedError,
+            ValueError,
+        ) as exc:
+            self.error(info.filename, "cc-zip", f"the entry cannot be read: {exc}")
+            return None
         if len(data) > self.limits.xml:
             self.error(info.filename, "cc-size", f"the file is larger than {self.limits.xml} bytes")
             return None
@@ -211,12 +236,14 @@ class _Checker:
                 _line(root),
             )
             return
-        head = re.search(rb"<(?:\w+:)?manifest\b\s+([\w:]+)\s*=", data)
-        if head is None or head.group(1) != b"xmlns":
+        # Moodle recognises a cartridge by its default namespace in the manifest's first 500
+        # bytes, white space and quotes removed (backup/converter/imscc11/lib.php).
+        snippet = re.sub(rb"[\s\"']", b"", data[:500])
+        if b"xmlns=" + version.namespace.encode() not in snippet:
             self.error(
                 MANIFEST,
                 "cc-namespace-order",
-                "the default namespace (xmlns=...) must be the first attribute of <manifest>: Moodle looks for it there",
+                "the default namespace (xmlns=...) must come within the manifest's first 500 bytes: Moodle looks for it there",
                 _line(root),
             )
         self._schema(MANIFEST, tree, manifest_schema(version.name))
@@ -467,6 +494,47 @@ class _Checker:
             )
         return set(files)
 
+    def _qti_semantics(self, name: str, tree: etree._ElementTree) -> None:
+        """What importers need beyond the schema (Moodle's and cc2olx's readers), as warnings."""
+        q = {"q": QTI_NS}
+        for item in tree.getroot().iterfind(".//q:item", q):
+            profile = item.findtext(
+                "q:itemmetadata/q:qtimetadata/q:qtimetadatafield[q:fieldlabel='cc_profile']/q:fieldentry",
+                namespaces=q,
+            )
+            line = _line(item)
+            labels = sorted(
+                str(label.get("ident")) for label in item.iterfind(".//q:response_label", q)
+            )
+            if (profile or "").strip() == "cc.true_false.v0p1" and labels != ["false", "true"]:
+                message = "Moodle imports a true/false item only with the answer idents 'true' and 'false'"
+                self.problems.warning(self.at(name, line), "cc-qti", message)
+            if (profile or "").strip() == "cc.multiple_response.v0p1":
+                scoring = [
+                    c
+                    for c in item.iterfind(".//q:respcondition", q)
+                    if c.find("q:setvar", q) is not None
+                ]
+                positive = [
+                    v
+                    for c in scoring
+                    for v in c.iterfind(".//q:varequal", q)
+                    if etree.QName(v.getparent()).localname != "not"
+                ]
+                if positive and not all(v.get("case") == "Yes" for v in positive):
+                    message = 'Moodle finds a multiple-response item\'s right answers by varequal case="Yes"'
+                    self.problems.warning(self.at(name, line), "cc-qti", message)
+            for condition in item.iterfind(".//q:respcondition", q):
+                if (
+                    condition.get("continue") == "Yes"
+                    and condition.find("q:conditionvar/q:varequal", q) is not None
+                ):
+                    message = (
+                        "a condition that continues and tests an answer makes cc2olx mark that answer "
+                        "right and Moodle show its feedback to everyone"
+                    )
+                    self.problems.warning(self.at(name, _line(condition)), "cc-qti", message)
+
     def _descriptor(
         self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, version: CcVersion
     ) -> None:
@@ -493,6 +561,7 @@ class _Checker:
         if schema is not None:
             self._schema(name, tree, schema)
         if namespace == QTI_NS:
+            self._qti_semantics(name, tree)
             profile = tree.getroot().find(
                 f".//{{{QTI_NS}}}assessment/{{{QTI_NS}}}qtimetadata/{{{QTI_NS}}}qtimetadatafield[{{{QTI_NS}}}fieldlabel='cc_profile']"
             )

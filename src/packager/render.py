@@ -70,6 +70,13 @@ class RenderContext:
     page_prefix: str = ""
     media_names: Mapping[str, str] = field(default_factory=dict)
     questions: bool = True
+    book_page: str | None = None  # in a book (the PDF), the page this part of the book is
+    page_links: bool = True  # False: links to pages become plain text (where an LMS breaks them)
+    page_fragments: bool = True  # False: links to pages drop #anchors (an LMS cannot resolve them)
+
+    def anchor(self, name: str) -> str:
+        """An id on the page: in a book, many pages share one document, so ids carry the page's."""
+        return f"{self.book_page}--{name}" if self.book_page else name
 
     def media_url(self, name: str) -> str:
         """Where ``media/...`` is from the page being written: language version, renamed file
@@ -85,7 +92,11 @@ class RenderContext:
         if scheme:
             return href if scheme in WEB_SCHEMES else "#"
         fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if self.book_page is not None and (not parts.path or parts.path.endswith(".md")):
+            page = parts.path[:-3] if parts.path else self.book_page
+            return f"#{page}--{parts.fragment}" if parts.fragment else f"#page-{page}"
         if parts.path.endswith(".md") and "/" not in parts.path:
+            fragment = fragment if self.page_fragments else ""
             return self.page_prefix + parts.path[:-3] + ".html" + fragment
         if parts.path.startswith("media/"):
             return self.media_url(unquote(parts.path)) + fragment
@@ -94,6 +105,11 @@ class RenderContext:
     def fallback(self, html: str) -> str:
         """``html`` marked as text left in the source language."""
         return f'<span lang="{self.source_lang}" dir="{self.source_dir}" class="fallback">{html}</span>'
+
+
+def alternatives(answer: str) -> list[str]:
+    """An accepted answer may list spellings separated by ``|`` (useful in translations)."""
+    return [part.strip() for part in answer.split("|") if part.strip()] or [answer.strip()]
 
 
 def fill(template: str, **values: str) -> str:
@@ -123,6 +139,21 @@ class _Renderer(RendererHTML):
         assert isinstance(ctx, RenderContext)
         return ctx
 
+    def heading_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        token = tokens[idx]
+        ctx = self._ctx(env)
+        level = min(int(token.tag[1]) + (1 if ctx.book_page else 0), 6)
+        anchor = token.attrs.get("id")
+        return f'<h{level} id="{escape(ctx.anchor(str(anchor)))}">' if anchor else f"<h{level}>"
+
+    def heading_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        level = min(int(tokens[idx].tag[1]) + (1 if self._ctx(env).book_page else 0), 6)
+        return f"</h{level}>\n"
+
     def softbreak(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
@@ -150,10 +181,31 @@ class _Renderer(RendererHTML):
         rendered = "".join(f' {attr}="{escape(value)}"' for attr, value in attrs)
         return f"<{name}{rendered}>"
 
+    @staticmethod
+    def _is_page_link(token: Token) -> bool:
+        parts = urlsplit(str(token.attrs.get("href", "")))
+        return not parts.scheme and (parts.path.endswith(".md") or not parts.path)
+
+    def link_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        if not self._ctx(env).page_links:
+            depth = 0
+            for i in range(idx - 1, -1, -1):
+                if tokens[i].type == "link_close":
+                    depth += 1
+                elif tokens[i].type == "link_open":
+                    if depth == 0:
+                        return "" if self._is_page_link(tokens[i]) else "</a>"
+                    depth -= 1
+        return "</a>"
+
     def link_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
         token = tokens[idx]
+        if not self._ctx(env).page_links and self._is_page_link(token):
+            return ""
         href = self._ctx(env).href(str(token.attrs.get("href", "")))
         title = token.attrs.get("title")
         extra = f' title="{escape(str(title))}"' if title else ""
@@ -238,10 +290,13 @@ class _Renderer(RendererHTML):
     def footnote_block_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
-        notes = escape(self._ctx(env).gettext("Notes"))
+        ctx = self._ctx(env)
+        notes = escape(ctx.gettext("Notes"))
+        title = ctx.anchor("footnotes-title")
+        level = 3 if ctx.book_page else 2
         return (
-            '<section class="footnotes" aria-labelledby="footnotes-title">\n'
-            f'<h2 id="footnotes-title" class="footnotes-title">{notes}</h2>\n<ol class="footnotes-list">\n'
+            f'<section class="footnotes" aria-labelledby="{title}">\n'
+            f'<h{level} id="{title}" class="footnotes-title">{notes}</h{level}>\n<ol class="footnotes-list">\n'
         )
 
     def footnote_block_close(
@@ -252,7 +307,7 @@ class _Renderer(RendererHTML):
     def footnote_anchor(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
-        ident = str(tokens[idx].meta["id"] + 1)
+        ident = self.rules["footnote_anchor_name"](tokens, idx, options, env)
         if tokens[idx].meta.get("subId", 0) > 0:
             ident += f":{tokens[idx].meta['subId']}"
         label = escape(self._ctx(env).gettext("Back to the text"))
@@ -297,7 +352,7 @@ class _Renderer(RendererHTML):
     ) -> str:
         ctx = self._ctx(env)
         kind = tokens[start].info
-        box_id = f"box-{start}"
+        box_id = ctx.anchor(f"box-{start}")
         body_start = start + 1
         if body_start < close and tokens[body_start].type == "box_title_open":
             title = self.inline_html(tokens[body_start + 1], env)
@@ -316,7 +371,9 @@ class _Renderer(RendererHTML):
     ) -> str:
         ctx = self._ctx(env)
         _ = ctx.gettext
-        qid = question.anchor
+        qid = ctx.anchor(question.anchor)
+        if ctx.book_page is not None:
+            return self._printed_question(tokens, question, env, document, qid)
         prompt = self.render_blocks(tokens, question.prompt, env, document)
         hint = escape(_(QUESTION_HINTS.get(question.kind, "")))
         out = [
@@ -325,7 +382,11 @@ class _Renderer(RendererHTML):
         ]
         answers: list[str] = []
         if question.kind == "short-answer":
-            accepted = [plain_text(tokens[o.inline].children).strip() for o in question.options]
+            accepted = [
+                a
+                for o in question.options
+                for a in alternatives(plain_text(tokens[o.inline].children))
+            ]
             out.append(
                 f'<p class="short-answer"><label for="{qid}-input">{hint}</label> '
                 f'<input type="text" id="{qid}-input" aria-describedby="{qid}-prompt" autocomplete="off" spellcheck="false" '
@@ -355,6 +416,34 @@ class _Renderer(RendererHTML):
             f'<p class="question-result" role="status" aria-live="polite"></p>\n'
         )
         out.append(self._answer_details(tokens, question, answers, env, document))
+        out.append("</div>\n")
+        return "".join(out)
+
+    def _printed_question(
+        self,
+        tokens: Sequence[Token],
+        question: Question,
+        env: EnvType,
+        document: Document,
+        qid: str,
+    ) -> str:
+        """A question on paper: the prompt and the options; the answers are in the book's key."""
+        _ = self._ctx(env).gettext
+        prompt = self.render_blocks(tokens, question.prompt, env, document)
+        hint = escape(_(QUESTION_HINTS.get(question.kind, "")))
+        out = [
+            f'<div class="question" id="{qid}">\n<div class="question-prompt">\n{prompt}</div>\n',
+            f'<p class="question-hint">{hint}</p>\n',
+        ]
+        if question.kind == "short-answer":
+            out.append(
+                f'<p class="answer-line">{escape(_("Answer:"))} <span class="blank"></span></p>\n'
+            )
+        else:
+            items = "".join(
+                f"<li>{self.inline_html(tokens[o.inline], env)}</li>\n" for o in question.options
+            )
+            out.append(f'<ol class="options" type="A">\n{items}</ol>\n')
         out.append("</div>\n")
         return "".join(out)
 
@@ -405,6 +494,8 @@ def _renderer() -> _Renderer:
 def render_document(document: Document, ctx: RenderContext) -> str:
     """The page body as HTML."""
     env: dict[str, Any] = {**document.env, "ctx": ctx}
+    if ctx.book_page is not None:
+        env["docId"] = ctx.book_page  # footnote ids carry the page's name
     tokens = document.tokens
     return _renderer().render_blocks(tokens, Span(0, len(tokens)), env, document)
 

@@ -1,0 +1,242 @@
+"""The PDF output format: a printable book of one course in one language, made with WeasyPrint.
+
+The book is one HTML document (cover, contents with page numbers, the modules and their pages,
+an answer key, credits and licence) laid out by the print stylesheet. WeasyPrint is imported only
+when a PDF is made, and a worker keeps one font configuration and the parsed stylesheet for all
+the PDFs it makes. Resources come through a confined fetcher: the course's own media and
+``data:`` URIs, nothing else, never the network. The same sources give the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import mimetypes
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from packager import glyphs, languages
+from packager.diagnostics import Diagnostic, InputError, Location, Problems, Severity
+from packager.document import Question, plain_text
+from packager.editions import Edition, is_language_variant, localized_media
+from packager.htmlsite import template_context, template_problem
+from packager.licenses import badge_svg
+from packager.media import image_size
+from packager.model import Page, PageKind
+from packager.render import RenderContext, render_document, render_inline_at, render_span
+from packager.templates import environment, find_static, search_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    from weasyprint.urls import URLFetcher
+
+ROOT = "file:///__course__/"
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    """One question's answers for the book's key."""
+
+    page: Page
+    question: Question
+    answers: tuple[Markup, ...]
+    feedback: Markup
+
+
+def _fetcher_class() -> type[URLFetcher]:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves ``file:///__course__/media/...`` from the course's media and ``data:`` URIs;
+        refuses everything else (http, https, other files, ``..``, links out) and records it."""
+
+        def __init__(self, media: Path, extra: dict[str, bytes]) -> None:
+            super().__init__(allowed_protocols=("file", "data"))
+            self.media = media.resolve()
+            self.extra = extra
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith(ROOT):
+                name = unquote(urlsplit(url).path.removeprefix("/__course__/"))
+                if name in self.extra:
+                    return URLFetcherResponse(
+                        url, body=self.extra[name], headers={"Content-Type": _mime(name)}
+                    )
+                if name.startswith("media/"):
+                    target = (self.media.parent / name).resolve()
+                    if target.is_relative_to(self.media) and target.is_file():
+                        return URLFetcherResponse(
+                            url, body=target.read_bytes(), headers={"Content-Type": _mime(name)}
+                        )
+            self.refused.append(url)
+            raise ValueError(f"refused by the packager's confined fetcher: {url}")
+
+    return ConfinedFetcher
+
+
+def _mime(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+@functools.cache
+def _weasy_state(css_path: Path, css_text: str) -> tuple[Any, Any]:
+    """One font configuration and one parsed stylesheet per process, reused for every PDF."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    return fonts, CSS(string=css_text, base_url=ROOT, font_config=fonts)
+
+
+class _Book:
+    def __init__(self, edition: Edition, project: Path) -> None:
+        self.edition = edition
+        self.course = edition.course
+        self.project = project
+        self.folders = search_path(project, self.course.root)
+        self.env = environment(
+            self.folders, edition.ui, sandboxed=(self.course.root / "templates").is_dir()
+        )
+        sizes = {}
+        for name in self.course.media_files:
+            size = image_size(self.course.root / "media" / name)
+            if size is not None:
+                sizes[f"media/{name}"] = size
+        self.ctx = RenderContext(
+            gettext=edition.ui.translations().gettext,
+            image_sizes=sizes,
+            credit_for=self.course.credit_for,
+            source_lang=self.course.language,
+            source_dir=languages.direction(self.course.language),
+            localized_media=localized_media(self.course, edition.lang),
+            media_prefix=ROOT,
+        )
+
+    def html(self) -> str:
+        course = self.course
+        bodies = {}
+        key: list[AnswerKey] = []
+        for page in course.pages:
+            ctx = replace(self.ctx, book_page=page.id)
+            bodies[page.id] = Markup(render_document(page.document, ctx))
+            for question in page.document.questions:
+                key.append(self._answers(page, question, ctx))
+        badge = "assets/badge.svg"
+        context = template_context(self.edition, self.ctx, badge=ROOT + badge)
+        credits = [
+            course.credit_for(m) for m in course.media_files if not is_language_variant(course, m)
+        ]
+        try:
+            return self.env.get_template("book.html").render(
+                **context,
+                bodies=bodies,
+                answer_key=key,
+                credits=credits,
+                PageKind=PageKind,
+                cover=self._cover(),
+            )
+        except jinja2.TemplateError as exc:
+            raise InputError([template_problem(exc, self.project)]) from None
+
+    def _cover(self) -> str | None:
+        cover = self.course.cover
+        return ROOT + self.ctx.media_url(cover).removeprefix(ROOT) if cover else None
+
+    def _answers(self, page: Page, question: Question, ctx: RenderContext) -> AnswerKey:
+        document = page.document
+        if question.kind == "short-answer":
+            answers = tuple(
+                Markup.escape(plain_text(document.tokens[o.inline].children))
+                for o in question.options
+            )
+        else:
+            letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            answers = tuple(
+                Markup(f"{letters[n]}. {render_inline_at(document, o.inline, ctx)}")
+                for n, o in enumerate(question.options)
+                if o.correct
+            )
+        feedback = Markup(render_span(document, question.feedback, ctx))
+        return AnswerKey(page, question, answers, feedback)
+
+
+def book_html(edition: Edition, project: Path) -> str:
+    """The book as one HTML document (what WeasyPrint lays out)."""
+    return _Book(edition, project).html()
+
+
+def check_glyphs(edition: Edition, html: str, problems: Problems) -> None:
+    """Fail on any character no font can draw, naming it, the page and the packages to install."""
+    from lxml import html as lxml_html
+
+    missing_fonts = glyphs.missing_families()
+    root = lxml_html.fromstring(html)
+    for article in root.iter("article", "section"):
+        where = article.get("data-source") or f"locales/{edition.lang}"
+        text = " ".join(str(t) for t in article.itertext())
+        for char in glyphs.missing(text):
+            name = _char_name(char)
+            hint = (
+                f"; install the fonts it needs ({glyphs.PACKAGES})"
+                if missing_fonts
+                else "; no installed font has it"
+            )
+            problems.error(Location(where), "missing-glyph", f"the PDF cannot draw {name}{hint}")
+        article.clear()  # each character is reported for the first page it is on
+
+
+def _char_name(char: str) -> str:
+    import unicodedata
+
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')} ({char})"
+
+
+def pdf_bytes(edition: Edition, project: Path) -> bytes:
+    """The PDF of one edition. Raises :class:`InputError` on missing glyphs or refused resources."""
+    from weasyprint import HTML
+
+    html = book_html(edition, project)
+    problems = Problems()
+    check_glyphs(edition, html, problems)
+    if problems.errors:
+        raise InputError(problems.sorted())
+    folders = search_path(project, edition.course.root)
+    css_path = find_static(folders, "print.css")
+    fonts, css = _weasy_state(css_path, css_path.read_text(encoding="utf-8"))
+    fetcher = _fetcher_class()(
+        edition.course.root / "media",
+        {"assets/badge.svg": badge_svg(edition.course.license).encode()},
+    )
+    course = edition.course
+    identifier = (
+        hashlib.sha256(f"{course.id}/{edition.lang}/{course.version}".encode())
+        .hexdigest()[:32]
+        .encode()
+    )
+    data: bytes = HTML(string=html, base_url=ROOT, url_fetcher=fetcher).write_pdf(
+        stylesheets=[css],
+        font_config=fonts,
+        pdf_variant="pdf/ua-1",
+        pdf_identifier=identifier,
+        uncompressed_pdf=False,
+    )
+    if fetcher.refused:
+        raise InputError(
+            [
+                Diagnostic(
+                    Location(f"courses/{course.id}"),
+                    Severity.ERROR,
+                    "pdf-fetch",
+                    f"the PDF may use only the course's own files, not {url}",
+                )
+                for url in sorted(set(fetcher.refused))
+            ]
+        )
+    return data
