@@ -24,7 +24,9 @@ def _page(body: str, front: str = "---\ntitle: Introduction\nduration: 10\n---\n
 def _build(project: Path) -> Path:
     (output,) = [
         o
-        for o in build(BuildOptions(project=project, out=project / "build"), Problems())
+        for o in build(
+            BuildOptions(project=project, out=project / "build", formats=("html",)), Problems()
+        )
         if o.lang == "en" and o.format == "html"
     ]
     return output.path
@@ -249,7 +251,7 @@ def test_build_error_in_a_template_is_an_input_error(make_course: CourseFactory)
         }
     )
     with pytest.raises(InputError) as caught:
-        build(BuildOptions(project=project, out=project / "build"), Problems())
+        build(BuildOptions(project=project, out=project / "build", formats=("html",)), Problems())
     (problem,) = caught.value.diagnostics
     assert problem.format().startswith(
         "courses/demo/templates/credits.html:1:1: error[template]: template error: 'nope' is undefined"

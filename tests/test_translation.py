@@ -286,10 +286,7 @@ def test_pseudo_locale_shows_every_message_translated(make_course: CourseFactory
     project = _translated_project(make_course, "eo", lambda m: f"⟦{m}⟧" if m else "")
     outputs = build(BuildOptions(project=project, out=project / "build", strict=True), Problems())
     assert sorted((o.lang, o.format) for o in outputs) == [
-        ("en", "html"),
-        ("en", "imscc"),
-        ("eo", "html"),
-        ("eo", "imscc"),
+        (lang, fmt) for lang in ("en", "eo") for fmt in ("html", "imscc", "pdf")
     ]
     site = project / "build/demo/eo/html"
     for page in ("intro.html", "quiz.html", "index.html"):
@@ -347,7 +344,7 @@ def test_untranslated_text_falls_back_marked_with_its_language(make_course: Cour
     project = _translated_project(
         make_course, "fr", lambda m: "" if m.startswith("Some") else f"«{m}»" if m else ""
     )
-    build(BuildOptions(project=project, out=project / "build"), Problems())
+    build(BuildOptions(project=project, out=project / "build", formats=("html",)), Problems())
     html = (project / "build/demo/fr/html/intro.html").read_text()
     assert '<span lang="en" dir="ltr" class="fallback">Some <em>text</em>' in html
     assert 'class="fallback-notice"' in html
@@ -367,9 +364,12 @@ def test_fuzzy_translations_are_used_only_in_preview(make_course: CourseFactory)
             ),
         ),
     )
-    build(BuildOptions(project=project, out=project / "build"), Problems())
+    build(BuildOptions(project=project, out=project / "build", formats=("html",)), Problems())
     assert "«Pick one.»" not in (project / "build/demo/fr/html/quiz.html").read_text()
-    build(BuildOptions(project=project, out=project / "preview", preview=True), Problems())
+    build(
+        BuildOptions(project=project, out=project / "preview", preview=True, formats=("html",)),
+        Problems(),
+    )
     assert "«Pick one.»" in (project / "preview/demo/fr/html/quiz.html").read_text()
 
 
@@ -378,8 +378,10 @@ def test_a_language_below_the_gate_is_not_published(make_course: CourseFactory) 
     yaml_path = project / "courses/demo/course.yaml"
     yaml_path.write_text(yaml_path.read_text() + "min_translated: 80\n")
     problems = Problems()
-    outputs = build(BuildOptions(project=project, out=project / "build"), problems)
-    assert [o.lang for o in outputs] == ["en", "en"]
+    outputs = build(
+        BuildOptions(project=project, out=project / "build", formats=("html",)), problems
+    )
+    assert [o.lang for o in outputs] == ["en"]
     assert [d.format() for d in problems.warnings] == [
         "locales/fr/LC_MESSAGES/demo.po:1:1: warning[below-threshold]: français (fr) is 0% translated, below min_translated 80% in course.yaml; it is not published"
     ]
@@ -456,7 +458,7 @@ def test_translation_checks(make_course: CourseFactory, msgstr: str, message: st
 
 def test_right_to_left_languages(make_course: CourseFactory) -> None:
     project = _translated_project(make_course, "ar", lambda m: f"ع {m}" if m else "")
-    build(BuildOptions(project=project, out=project / "build"), Problems())
+    build(BuildOptions(project=project, out=project / "build", formats=("html",)), Problems())
     root = lxml_html.parse(str(project / "build/demo/ar/html/intro.html")).getroot()
     assert (root.get("lang"), root.get("dir")) == ("ar", "rtl")
     switcher = root.find(".//nav[@class='language-switcher']")

@@ -22,7 +22,7 @@ from packager.loader import load_project
 from packager.model import Course
 from packager.output import write_file, write_tree
 
-FORMATS = ("html", "imscc")
+FORMATS = ("html", "imscc", "pdf")
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,9 @@ def build(
             if fmt == "imscc":
                 outputs.append(_build_cartridge(edition, options))
                 continue
+            if fmt == "pdf":
+                outputs.append(_build_pdf(edition, options))
+                continue
             target = options.out / course.id / edition.lang / fmt
             files = site_files(edition, options.project, published)
             write_tree(target, files)
@@ -143,3 +146,13 @@ def _build_cartridge(edition: Edition, options: BuildOptions) -> Output:
     target = options.out / course.id / edition.lang / name
     write_file(target, data)
     return Output(course.id, edition.lang, "imscc", target, len(files))
+
+
+def _build_pdf(edition: Edition, options: BuildOptions) -> Output:
+    """Write ``<course>-<lang>.pdf`` (WeasyPrint is imported only now, once per process)."""
+    from packager.pdfbook import pdf_bytes
+
+    course = edition.course
+    target = options.out / course.id / edition.lang / f"{course.id}-{edition.lang}.pdf"
+    write_file(target, pdf_bytes(edition, options.project))
+    return Output(course.id, edition.lang, "pdf", target, 1)

@@ -258,7 +258,8 @@ class _Cartridge:
         items = "".join(
             f"<li>{render_inline_text(o, self.descriptor_ctx)}</li>" for o in page.objectives
         )
-        return f"<p><strong>{escape(self._('On this page you will'))}</strong></p><ul>{items}</ul>"
+        heading = escape(self._("On this page you will"))
+        return f"<p><strong>{heading}</strong></p><ul>{items}</ul>"
 
     # -- QTI ------------------------------------------------------------------------------
 

@@ -47,19 +47,19 @@ def _font_file(family: str) -> Path | None:
 
 @functools.cache
 def _codepoints(path: Path, family: str) -> frozenset[int]:
-    if path.suffix.lower() == ".ttc":
-        collection = TTCollection(str(path), lazy=True)
-        fonts = [
-            f
-            for f in collection.fonts
-            if family in {n.toUnicode() for n in f["name"].names if n.nameID in (1, 16)}
-        ]
-        fonts = fonts or collection.fonts[:1]
-    else:
-        fonts = [TTFont(str(path), lazy=True)]
     points: set[int] = set()
-    for font in fonts:
-        points.update(font.getBestCmap() or {})
+    if path.suffix.lower() == ".ttc":
+        with TTCollection(str(path), lazy=True) as collection:
+            fonts = [
+                f
+                for f in collection.fonts
+                if family in {n.toUnicode() for n in f["name"].names if n.nameID in (1, 16)}
+            ]
+            for font in fonts or collection.fonts[:1]:
+                points.update(font.getBestCmap() or {})
+    else:
+        with TTFont(str(path), lazy=True) as font:
+            points.update(font.getBestCmap() or {})
     return frozenset(points)
 
 

@@ -178,18 +178,27 @@ def check_glyphs(edition: Edition, html: str, problems: Problems) -> None:
 
     missing_fonts = glyphs.missing_families()
     root = lxml_html.fromstring(html)
-    for article in root.iter("article", "section"):
-        where = article.get("data-source") or f"locales/{edition.lang}"
-        text = " ".join(str(t) for t in article.itertext())
-        for char in glyphs.missing(text):
-            name = _char_name(char)
+    # Innermost first (a page before the module around it): each character is reported once,
+    # for the first part of the book that holds it.
+    seen: set[str] = set()
+    parts = [e for e in root.iter() if isinstance(e.tag, str) and e.get("data-source")]
+    for part in reversed(parts):
+        where = str(part.get("data-source"))
+        for char in glyphs.missing(" ".join(str(t) for t in part.itertext())):
+            if char in seen:
+                continue
+            seen.add(char)
             hint = (
                 f"; install the fonts it needs ({glyphs.PACKAGES})"
                 if missing_fonts
                 else "; no installed font has it"
             )
-            problems.error(Location(where), "missing-glyph", f"the PDF cannot draw {name}{hint}")
-        article.clear()  # each character is reported for the first page it is on
+            problems.error(
+                Location(where), "missing-glyph", f"the PDF cannot draw {_char_name(char)}{hint}"
+            )
+        parent = part.getparent()
+        if parent is not None:
+            parent.remove(part)
 
 
 def _char_name(char: str) -> str:

@@ -436,9 +436,8 @@ class _Renderer(RendererHTML):
             f'<p class="question-hint">{hint}</p>\n',
         ]
         if question.kind == "short-answer":
-            out.append(
-                f'<p class="answer-line">{escape(_("Answer:"))} <span class="blank"></span></p>\n'
-            )
+            answer = escape(_("Answer:"))
+            out.append(f'<p class="answer-line">{answer} <span class="blank"></span></p>\n')
         else:
             items = "".join(
                 f"<li>{self.inline_html(tokens[o.inline], env)}</li>\n" for o in question.options
