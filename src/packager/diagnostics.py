@@ -29,10 +29,6 @@ class Location:
     line: int = 1
     col: int = 1
 
-    def moved(self, lines: int = 0, col: int | None = None) -> Location:
-        """The location ``lines`` further down, optionally at another column."""
-        return Location(self.path, self.line + lines, self.col if col is None else col)
-
 
 @dataclass(frozen=True)
 class Diagnostic:

@@ -135,6 +135,3 @@ def is_language_variant(course: Course, name: str) -> bool:
         and languages.is_known(tag)
         and f"{PurePosixPath(name).with_name(stem + path.suffix)}" in set(course.media_files)
     )
-
-
-__all__ = ["Edition", "catalogue_path", "editions", "is_language_variant", "localized_media"]
