@@ -120,3 +120,14 @@ def test_quiet_after_the_command_prints_nothing(make_course: CourseFactory) -> N
     result = run("build", "-q", cwd=make_course())
     assert result.returncode == 0
     assert result.stdout == "" and result.stderr == ""
+
+
+def test_a_refused_stylesheet_font_fails_cleanly(make_course: CourseFactory) -> None:
+    """Regression: a stylesheet ``@font-face`` left a font folder whose clean-up printed a
+    traceback at interpreter exit."""
+    css = '@font-face { font-family: X; src: url("https://example.org/x.woff2") }\n'
+    project = make_course({"templates/static/print.css": css})
+    result = run("build", "--format", "pdf", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert "error[pdf-fetch]" in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr

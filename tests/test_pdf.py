@@ -168,3 +168,54 @@ def test_a_missing_glyph_fails_naming_it_and_the_page(make_course: CourseFactory
     assert problem.format() == (
         "courses/demo/pages/intro.md:1:1: error[missing-glyph]: the PDF cannot draw U+1F642 SLIGHTLY SMILING FACE (\U0001f642); no installed font has it"
     )
+
+
+def test_a_course_stylesheet_cannot_fetch_outside_the_course(
+    make_course: CourseFactory, tmp_path: Path
+) -> None:
+    (tmp_path / "secret.css").write_text("body { color: red }")
+    css = f'@import url("file://{tmp_path}/secret.css");\n@font-face {{ font-family: X; src: url("https://example.org/x.woff2") }}\n'
+    project = make_course({"templates/static/print.css": css})
+    course, _problems = load(project)
+    assert course is not None
+    (edition,) = editions(project, course, Problems())
+    with pytest.raises(InputError) as caught:
+        pdf_bytes(edition, project)
+    formatted = [p.format() for p in caught.value.diagnostics]
+    assert any(
+        f.startswith("courses/demo/templates/static/print.css:1:1: error[pdf-fetch]")
+        and "secret.css" in f
+        for f in formatted
+    ), formatted
+    assert any("https://example.org/x.woff2" in f for f in formatted), formatted
+
+
+def test_an_image_the_pdf_cannot_draw_is_an_error(make_course: CourseFactory) -> None:
+    page = "---\ntitle: Intro\nduration: 5\n---\n\n![A chart](media/broken.png)\n"
+    project = make_course({"pages/intro.md": page})
+    (project / "courses/demo/media/broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    (project / "courses/demo/media/broken.png.yaml").write_text(
+        "author: Test Author\nlicense: CC-BY-4.0\n"
+    )
+    course, _problems = load(project)
+    assert course is not None
+    (edition,) = editions(project, course, Problems())
+    with pytest.raises(InputError) as caught:
+        pdf_bytes(edition, project)
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "pdf-image" and "broken.png" in problem.format()
+
+
+def test_a_missing_glyph_in_a_module_title_points_at_course_yaml(
+    make_course: CourseFactory,
+) -> None:
+    project = make_course({"course.yaml": COURSE_YAML.replace("Module one", "Module \U0001f642")})
+    course, _problems = load(project)
+    assert course is not None
+    (edition,) = editions(project, course, Problems())
+    with pytest.raises(InputError) as caught:
+        pdf_bytes(edition, project)
+    (problem,) = caught.value.diagnostics
+    assert problem.format() == (
+        "courses/demo/course.yaml:11:19: error[missing-glyph]: the PDF cannot draw U+1F642 SLIGHTLY SMILING FACE (\U0001f642); no installed font has it"
+    )

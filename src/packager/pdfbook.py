@@ -9,9 +9,12 @@ the PDFs it makes. Resources come through a confined fetcher: the course's own m
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
+import logging
 import mimetypes
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,14 +23,14 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from packager import glyphs, languages
+from packager import glyphs, languages, locales
 from packager.diagnostics import Diagnostic, InputError, Location, Problems, Severity
 from packager.document import Question, plain_text
 from packager.editions import Edition, is_language_variant, localized_media
 from packager.htmlsite import template_context, template_problem
 from packager.licenses import badge_svg
 from packager.media import image_size
-from packager.model import Page, PageKind
+from packager.model import Course, Page, PageKind
 from packager.render import RenderContext, render_document, render_inline_at, render_span
 from packager.templates import environment, find_static, search_path
 
@@ -86,13 +89,47 @@ def _mime(name: str) -> str:
 
 
 @functools.cache
-def _weasy_state(css_path: Path, css_text: str) -> tuple[Any, Any]:
-    """One font configuration and one parsed stylesheet per process, reused for every PDF."""
+def _stylesheet(css_text: str, media: Path, where: str) -> tuple[Any, Any]:
+    """The parsed print stylesheet and its font configuration, once per process and stylesheet
+    (every course on the packager's own stylesheet shares one). A course may bring its own
+    stylesheet: its ``@import`` and ``@font-face`` go through the confined fetcher too, and its
+    fonts stay in its own font configuration, out of other courses' PDFs."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    return fonts, CSS(string=css_text, base_url=ROOT, font_config=fonts)
+    fetcher = _fetcher_class()(media, {})
+    css = CSS(string=css_text, base_url=ROOT, font_config=fonts, url_fetcher=fetcher)
+    if fetcher.refused:
+        raise InputError([_refused(url, where) for url in sorted(set(fetcher.refused))])
+    return css, fonts
+
+
+# A font configuration removes its temporary folder when collected; at interpreter shutdown
+# that fails noisily, so drop the cached ones while the interpreter is still whole.
+atexit.register(_stylesheet.cache_clear)
+
+
+def _refused(url: str, where: str = "templates") -> Diagnostic:
+    return Diagnostic(
+        Location(where),
+        Severity.ERROR,
+        "pdf-fetch",
+        f"the PDF may use only the course's own files, not {url}",
+    )
+
+
+class _LogProblems(logging.Handler):
+    """WeasyPrint reports an image it cannot load only in its log: keep those as problems."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "Failed to load" in message or "Failed to read" in message:
+            self.messages.append(message)
 
 
 class _Book:
@@ -115,7 +152,7 @@ class _Book:
             credit_for=self.course.credit_for,
             source_lang=self.course.language,
             source_dir=languages.direction(self.course.language),
-            localized_media=localized_media(self.course, edition.lang),
+            localized_media=_printable(self.course, localized_media(self.course, edition.lang)),
             media_prefix=ROOT,
         )
 
@@ -167,12 +204,29 @@ class _Book:
         return AnswerKey(page, question, answers, feedback)
 
 
+_RTL_TEXT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _printable(course: Course, localized: dict[str, str]) -> dict[str, str]:
+    """Language versions of images the PDF can draw: WeasyPrint cannot shape right-to-left text
+    inside SVG, so such a drawing is replaced by the course's own in the PDF (the site keeps it)."""
+    out = {}
+    for source, target in localized.items():
+        path = course.root / target
+        if path.suffix.lower() == ".svg" and _RTL_TEXT.search(
+            path.read_text(encoding="utf-8", errors="replace")
+        ):
+            continue
+        out[source] = target
+    return out
+
+
 def book_html(edition: Edition, project: Path) -> str:
     """The book as one HTML document (what WeasyPrint lays out)."""
     return _Book(edition, project).html()
 
 
-def check_glyphs(edition: Edition, html: str, problems: Problems) -> None:
+def check_glyphs(edition: Edition, project: Path, html: str, problems: Problems) -> None:
     """Fail on any character no font can draw, naming it, the page and the packages to install."""
     from lxml import html as lxml_html
 
@@ -199,6 +253,42 @@ def check_glyphs(edition: Edition, html: str, problems: Problems) -> None:
         parent = part.getparent()
         if parent is not None:
             parent.remove(part)
+    rest = " ".join(str(t) for t in root.itertext())  # module titles, contents, running heads
+    for char in glyphs.missing(rest):
+        if char not in seen:
+            seen.add(char)
+            problems.error(
+                _first_use(edition, project, char),
+                "missing-glyph",
+                f"the PDF cannot draw {_char_name(char)}; no installed font has it",
+            )
+
+
+def _first_use(edition: Edition, project: Path, char: str) -> Location:
+    """Where a character outside the pages comes from: the course file (module titles, the
+    course title) or, failing that, the edition's catalogue."""
+    course = edition.course
+    candidates = [
+        course.root / "course.yaml",
+        locales.catalogue_path(project, edition.lang, course.id),
+    ]
+    for path in candidates:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        for number, line in enumerate(lines, 1):
+            col = line.find(char)
+            if col >= 0:
+                return Location(_project_relative(path, project), number, col + 1)
+    return Location(f"courses/{course.id}/course.yaml")
+
+
+def _project_relative(path: Path, project: Path) -> str:
+    try:
+        return path.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:  # the packager's own stylesheet
+        return "templates/static/print.css"
 
 
 def _char_name(char: str) -> str:
@@ -213,12 +303,16 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
 
     html = book_html(edition, project)
     problems = Problems()
-    check_glyphs(edition, html, problems)
+    check_glyphs(edition, project, html, problems)
     if problems.errors:
         raise InputError(problems.sorted())
     folders = search_path(project, edition.course.root)
     css_path = find_static(folders, "print.css")
-    fonts, css = _weasy_state(css_path, css_path.read_text(encoding="utf-8"))
+    css, fonts = _stylesheet(
+        css_path.read_text(encoding="utf-8"),
+        edition.course.root / "media",
+        _project_relative(css_path, project),
+    )
     fetcher = _fetcher_class()(
         edition.course.root / "media",
         {"assets/badge.svg": badge_svg(edition.course.license).encode()},
@@ -229,23 +323,24 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
         .hexdigest()[:32]
         .encode()
     )
-    data: bytes = HTML(string=html, base_url=ROOT, url_fetcher=fetcher).write_pdf(
-        stylesheets=[css],
-        font_config=fonts,
-        pdf_variant="pdf/ua-1",
-        pdf_identifier=identifier,
-        uncompressed_pdf=False,
-    )
-    if fetcher.refused:
-        raise InputError(
-            [
-                Diagnostic(
-                    Location(f"courses/{course.id}"),
-                    Severity.ERROR,
-                    "pdf-fetch",
-                    f"the PDF may use only the course's own files, not {url}",
-                )
-                for url in sorted(set(fetcher.refused))
-            ]
+    log = logging.getLogger("weasyprint")
+    handler = _LogProblems()
+    log.addHandler(handler)
+    try:
+        data: bytes = HTML(string=html, base_url=ROOT, url_fetcher=fetcher).write_pdf(
+            stylesheets=[css],
+            font_config=fonts,
+            pdf_variant="pdf/ua-1",
+            pdf_identifier=identifier,
+            uncompressed_pdf=False,
         )
+    finally:
+        log.removeHandler(handler)
+    found = [_refused(url) for url in sorted(set(fetcher.refused))]
+    found += [
+        Diagnostic(Location(f"courses/{course.id}/media"), Severity.ERROR, "pdf-image", message)
+        for message in handler.messages
+    ]
+    if found:
+        raise InputError(found)
     return data

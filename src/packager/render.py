@@ -431,8 +431,10 @@ class _Renderer(RendererHTML):
         _ = self._ctx(env).gettext
         prompt = self.render_blocks(tokens, question.prompt, env, document)
         hint = escape(_(QUESTION_HINTS.get(question.kind, "")))
+        number = escape(_("Question %(number)s") % {"number": question.number})
         out = [
-            f'<div class="question" id="{qid}">\n<div class="question-prompt">\n{prompt}</div>\n',
+            f'<div class="question" id="{qid}">\n<p class="question-number">{number}</p>\n'
+            f'<div class="question-prompt">\n{prompt}</div>\n',
             f'<p class="question-hint">{hint}</p>\n',
         ]
         if question.kind == "short-answer":
