@@ -219,3 +219,21 @@ def test_a_missing_glyph_in_a_module_title_points_at_course_yaml(
     assert problem.format() == (
         "courses/demo/course.yaml:11:19: error[missing-glyph]: the PDF cannot draw U+1F642 SLIGHTLY SMILING FACE (\U0001f642); no installed font has it"
     )
+
+
+def test_courses_share_one_font_configuration(make_course: CourseFactory, tmp_path: Path) -> None:
+    """Regression: keying the parsed stylesheet on the course made every course load fonts anew."""
+    from packager.pdfbook import _stylesheet
+
+    _stylesheet.cache_clear()
+    first = make_course(course_id="one")
+    second = make_course(course_id="two")
+    assert first == second  # one project, two courses
+    for course_id in ("one", "two"):
+        build(
+            BuildOptions(
+                project=first, out=tmp_path / "out", formats=("pdf",), courses=(course_id,)
+            ),
+            Problems(),
+        )
+    assert _stylesheet.cache_info().currsize == 1

@@ -308,9 +308,11 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
         raise InputError(problems.sorted())
     folders = search_path(project, edition.course.root)
     css_path = find_static(folders, "print.css")
+    own = not css_path.resolve().is_relative_to(project.resolve())
     css, fonts = _stylesheet(
         css_path.read_text(encoding="utf-8"),
-        edition.course.root / "media",
+        # The packager's stylesheet fetches nothing: keyed on one folder, all courses share it.
+        css_path.parent if own else edition.course.root / "media",
         _project_relative(css_path, project),
     )
     fetcher = _fetcher_class()(
