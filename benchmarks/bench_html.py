@@ -136,7 +136,9 @@ def main() -> None:
                 site_files(edition, project, ("en",))
 
         def packager_build() -> None:
-            build(BuildOptions(project=project, out=project / "build"), Problems())
+            build(
+                BuildOptions(project=project, out=project / "build", formats=("html",)), Problems()
+            )
 
         baseline()
         packager_render()  # warm caches (templates, parser) as a long build would
