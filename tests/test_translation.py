@@ -619,6 +619,24 @@ def test_previous_text_of_a_fuzzy_candidate_is_kept() -> None:
     assert entry.fuzzy and entry.previous_msgid == "The cat sat on the mat today."
 
 
+def test_a_kept_fuzzy_entry_keeps_its_previous_context() -> None:
+    """Regression: ``#| msgctxt`` of a fuzzy entry was dropped on update (GNU msgmerge keeps it)."""
+    header = (("Content-Type", "text/plain; charset=UTF-8"),)
+    old = _entry(
+        "The big cat.",
+        "Le gros chat.",
+        msgctxt="intro",
+        flags=("fuzzy",),
+        previous_msgctxt="intro",
+        previous_msgid="The cat.",
+    )
+    template = Catalogue(header, (_entry("The big cat.", msgctxt="intro"),))
+    merged, _report = merge(template, Catalogue(header, (old,)))
+    (entry,) = merged.entries
+    assert entry.fuzzy
+    assert (entry.previous_msgctxt, entry.previous_msgid) == ("intro", "The cat.")
+
+
 def test_a_translation_may_write_a_link_out_to_localise_it(make_course: CourseFactory) -> None:
     project = _translated_project(
         make_course,

@@ -163,27 +163,13 @@ def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeRe
         if old is not None:
             used.add(id(old))
             kept += 1
-            results.append(
-                _carry(
-                    entry,
-                    old,
-                    fuzzy=old.fuzzy,
-                    previous=old.previous_msgid if old.fuzzy else None,
-                )
-            )
+            results.append(_keep(entry, old))
             continue
         similar = by_normal.get((entry.msgctxt, normalise(entry.msgid)))
         if similar is not None and similar.key not in template_keys:
             used.add(id(similar))
             normalised += 1
-            results.append(
-                _carry(
-                    entry,
-                    similar,
-                    fuzzy=similar.fuzzy,
-                    previous=similar.previous_msgid if similar.fuzzy else None,
-                )
-            )
+            results.append(_keep(entry, similar))
             continue
         results.append(None)
         pending.append(len(results) - 1)
@@ -204,15 +190,14 @@ def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeRe
             continue
         used.add(id(candidate))
         fuzzy += 1
+        # A fuzzy candidate keeps its own #| text: the translation matches that one.
+        own = candidate.fuzzy and candidate.previous_msgid
         results[index] = _carry(
             entry,
             candidate,
             fuzzy=True,
-            # A fuzzy candidate keeps its own #| text: the translation matches that one.
-            previous=candidate.previous_msgid
-            if candidate.fuzzy and candidate.previous_msgid
-            else candidate.msgid,
-            previous_context=candidate.msgctxt,
+            previous=candidate.previous_msgid if own else candidate.msgid,
+            previous_context=candidate.previous_msgctxt if own else candidate.msgctxt,
         )
     live = {e.key: e.msgstr for e in results if e is not None}
     obsolete, notes = _obsolete(catalogue.entries, used, live)
@@ -243,6 +228,17 @@ def merge(template: Catalogue, catalogue: Catalogue) -> tuple[Catalogue, MergeRe
         sum(1 for e in obsolete if e.key not in was_obsolete),
     )
     return merged, report
+
+
+def _keep(new: Entry, old: Entry) -> Entry:
+    """The old entry's translation as it was: a fuzzy one keeps its ``#|`` lines."""
+    return _carry(
+        new,
+        old,
+        fuzzy=old.fuzzy,
+        previous=old.previous_msgid if old.fuzzy else None,
+        previous_context=old.previous_msgctxt if old.fuzzy else None,
+    )
 
 
 def _carry(
