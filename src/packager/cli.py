@@ -323,6 +323,16 @@ def _load_or_exit(
     return loaded
 
 
+def _report_written(
+    state: _State, problems: Problems, written: list[Written], project: Path
+) -> None:
+    """Problems, then the files written; any error exits non-zero."""
+    state.report(problems.sorted(), False)
+    _print_written(state, written, project)
+    if problems.errors:
+        sys.exit(EXIT_INPUT)
+
+
 def _print_written(state: _State, written: list[Written], project: Path) -> None:
     if state.quiet:
         return
@@ -362,10 +372,7 @@ def init_command(state: _State, course: str, lang: str, project: Path) -> None:
     (loaded,) = _load_or_exit(state, project, (course,))
     problems = Problems()
     written = init(project, loaded, lang, problems)
-    state.report(problems.sorted(), False)
-    _print_written(state, written, project)
-    if problems.errors:
-        sys.exit(EXIT_INPUT)
+    _report_written(state, problems, written, project)
 
 
 @cli.command("update")
@@ -378,10 +385,7 @@ def update_command(state: _State, courses: tuple[str, ...], project: Path) -> No
     loaded = _load_or_exit(state, project, courses)
     problems = Problems()
     written = update(project, loaded, problems)
-    state.report(problems.sorted(), False)
-    _print_written(state, written, project)
-    if problems.errors:
-        sys.exit(EXIT_INPUT)
+    _report_written(state, problems, written, project)
 
 
 @cli.command("stats")
