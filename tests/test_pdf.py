@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from packager.builder import BuildOptions, build, check_all
-from packager.diagnostics import InputError, Problems
+from packager.diagnostics import Diagnostic, InputError, Problems
 from packager.editions import editions
 from packager.pdfbook import _fetcher_class, pdf_bytes
 from tests.conftest import COURSE_YAML, REPO, CourseFactory, load
@@ -34,6 +34,16 @@ def sample_editions():  # type: ignore[no-untyped-def]
 
 def _text(reader: PdfReader) -> str:
     return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def _pdf_errors(project: Path) -> list[Diagnostic]:
+    """The errors that stop the demo course's PDF."""
+    course, _problems = load(project)
+    assert course is not None
+    (edition,) = editions(project, course, Problems())
+    with pytest.raises(InputError) as caught:
+        pdf_bytes(edition, project)
+    return list(caught.value.diagnostics)
 
 
 def test_every_language_has_its_text(sample_pdfs, sample_editions) -> None:  # type: ignore[no-untyped-def]
@@ -159,12 +169,7 @@ def test_devanagari(make_course: CourseFactory, tmp_path: Path) -> None:
 def test_a_missing_glyph_fails_naming_it_and_the_page(make_course: CourseFactory) -> None:
     page = "---\ntitle: Intro\nduration: 5\n---\n\nA face: \U0001f642.\n"
     project = make_course({"pages/intro.md": page})
-    course, _problems = load(project)
-    assert course is not None
-    (edition,) = editions(project, course, Problems())
-    with pytest.raises(InputError) as caught:
-        pdf_bytes(edition, project)
-    (problem,) = caught.value.diagnostics
+    (problem,) = _pdf_errors(project)
     assert problem.format() == (
         "courses/demo/pages/intro.md:1:1: error[missing-glyph]: the PDF cannot draw U+1F642 SLIGHTLY SMILING FACE (\U0001f642); no installed font has it"
     )
@@ -176,12 +181,7 @@ def test_a_course_stylesheet_cannot_fetch_outside_the_course(
     (tmp_path / "secret.css").write_text("body { color: red }")
     css = f'@import url("file://{tmp_path}/secret.css");\n@font-face {{ font-family: X; src: url("https://example.org/x.woff2") }}\n'
     project = make_course({"templates/static/print.css": css})
-    course, _problems = load(project)
-    assert course is not None
-    (edition,) = editions(project, course, Problems())
-    with pytest.raises(InputError) as caught:
-        pdf_bytes(edition, project)
-    formatted = [p.format() for p in caught.value.diagnostics]
+    formatted = [p.format() for p in _pdf_errors(project)]
     assert any(
         f.startswith("courses/demo/templates/static/print.css:1:1: error[pdf-fetch]")
         and "secret.css" in f
@@ -197,12 +197,7 @@ def test_an_image_the_pdf_cannot_draw_is_an_error(make_course: CourseFactory) ->
     (project / "courses/demo/media/broken.png.yaml").write_text(
         "author: Test Author\nlicense: CC-BY-4.0\n"
     )
-    course, _problems = load(project)
-    assert course is not None
-    (edition,) = editions(project, course, Problems())
-    with pytest.raises(InputError) as caught:
-        pdf_bytes(edition, project)
-    (problem,) = caught.value.diagnostics
+    (problem,) = _pdf_errors(project)
     assert problem.code == "pdf-image" and "broken.png" in problem.format()
 
 
@@ -210,12 +205,7 @@ def test_a_missing_glyph_in_a_module_title_points_at_course_yaml(
     make_course: CourseFactory,
 ) -> None:
     project = make_course({"course.yaml": COURSE_YAML.replace("Module one", "Module \U0001f642")})
-    course, _problems = load(project)
-    assert course is not None
-    (edition,) = editions(project, course, Problems())
-    with pytest.raises(InputError) as caught:
-        pdf_bytes(edition, project)
-    (problem,) = caught.value.diagnostics
+    (problem,) = _pdf_errors(project)
     assert problem.format() == (
         "courses/demo/course.yaml:11:19: error[missing-glyph]: the PDF cannot draw U+1F642 SLIGHTLY SMILING FACE (\U0001f642); no installed font has it"
     )
