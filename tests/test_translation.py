@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -40,15 +41,15 @@ def _catalogue(path: Path, project: Path) -> Catalogue:
     return catalogue
 
 
-def _fill(path: Path, project: Path, translate) -> None:  # type: ignore[no-untyped-def]
+def _edit_entries(path: Path, project: Path, change: Callable[[Entry], Entry]) -> Catalogue:
+    """Rewrite every entry of a catalogue with ``change``; returns the catalogue as it was."""
     catalogue = _catalogue(path, project)
-    save(
-        path,
-        replace(
-            catalogue,
-            entries=tuple(replace(e, msgstr=translate(e.msgid)) for e in catalogue.entries),
-        ),
-    )
+    save(path, replace(catalogue, entries=tuple(change(e) for e in catalogue.entries)))
+    return catalogue
+
+
+def _fill(path: Path, project: Path, translate: Callable[[str], str]) -> None:
+    _edit_entries(path, project, lambda e: replace(e, msgstr=translate(e.msgid)))
 
 
 def _translated_project(make_course: CourseFactory, lang: str, translate, **files: str) -> Path:  # type: ignore[no-untyped-def]
@@ -354,16 +355,7 @@ def test_untranslated_text_falls_back_marked_with_its_language(make_course: Cour
 def test_fuzzy_translations_are_used_only_in_preview(make_course: CourseFactory) -> None:
     project = _translated_project(make_course, "fr", lambda m: f"«{m}»" if m else "")
     path = catalogue_path(project, "fr", "demo")
-    catalogue = _catalogue(path, project)
-    save(
-        path,
-        replace(
-            catalogue,
-            entries=tuple(
-                e.with_flag("fuzzy") if e.msgid == "Pick one." else e for e in catalogue.entries
-            ),
-        ),
-    )
+    _edit_entries(path, project, lambda e: e.with_flag("fuzzy") if e.msgid == "Pick one." else e)
     build(BuildOptions(project=project, out=project / "build", formats=("html",)), Problems())
     assert "«Pick one.»" not in (project / "build/demo/fr/html/quiz.html").read_text()
     build(
@@ -568,15 +560,8 @@ def test_fuzzy_entries_and_unpublished_drafts_do_not_fail_the_build(
         make_course, "fr", lambda m: "Du texte sans lien." if m.startswith("Some") else m
     )
     path = catalogue_path(project, "fr", "demo")
-    catalogue = _catalogue(path, project)
-    save(
-        path,
-        replace(
-            catalogue,
-            entries=tuple(
-                e.with_flag("fuzzy") if e.msgid.startswith("Some") else e for e in catalogue.entries
-            ),
-        ),
+    catalogue = _edit_entries(
+        path, project, lambda e: e.with_flag("fuzzy") if e.msgid.startswith("Some") else e
     )
     problems = Problems()
     check_all(project, (), problems)
@@ -660,10 +645,7 @@ def test_markdown_checks_do_not_depend_on_the_md_text_flag(make_course: CourseFa
         make_course, "fr", lambda m: "Du *texte* sans lien." if m.startswith("Some") else m
     )
     path = catalogue_path(project, "fr", "demo")
-    catalogue = _catalogue(path, project)
-    save(
-        path, replace(catalogue, entries=tuple(replace(e, flags=()) for e in catalogue.entries))
-    )  # as msgcat leaves it
+    _edit_entries(path, project, lambda e: replace(e, flags=()))  # as msgcat leaves it
     problems = Problems()
     check_all(project, (), problems)
     assert [d.code for d in problems.errors] == ["po-links"]
