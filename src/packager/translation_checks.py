@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from packager.catalogue import Catalogue, Entry
 from packager.diagnostics import Location, Problems
@@ -36,9 +37,23 @@ def _emphasis(text: str) -> Counter[str]:
     )
 
 
+def _found(pattern: re.Pattern[str]) -> Callable[[str], Counter[str]]:
+    return lambda text: Counter(pattern.findall(text))
+
+
+def _tags(text: str) -> Counter[str]:
+    return Counter(m.group(2).lower() for m in _TAG.finditer(text))
+
+
+def _images(text: str) -> Counter[str]:
+    return Counter({"image": len(_IMAGE.findall(text))})
+
+
 def _differences(
-    name: str, source: Counter[str], translation: Counter[str], show: str
+    name: str, count: Callable[[str], Counter[str]], source_text: str, text: str, show: str
 ) -> str | None:
+    """What the translation drops and adds of what ``count`` finds, or None when they agree."""
+    source, translation = count(source_text), count(text)
     if source == translation:
         return None
     missing = sorted((source - translation).elements())
@@ -86,21 +101,11 @@ def check_entry(
     is_markdown = "md-text" in entry.flags if markdown is None else markdown
     where = Location(path, entry.msgstr_line or entry.line)
     source, text = entry.msgid, entry.msgstr
-    tags = _differences(
-        "HTML tags",
-        Counter(m.group(2).lower() for m in _TAG.finditer(source)),
-        Counter(m.group(2).lower() for m in _TAG.finditer(text)),
-        "<{}>",
-    )
+    tags = _differences("HTML tags", _tags, source, text, "<{}>")
     checks: list[tuple[str, str | None]] = [
         (
             "po-placeholders",
-            _differences(
-                "placeholders",
-                Counter(_PLACEHOLDER.findall(source)),
-                Counter(_PLACEHOLDER.findall(text)),
-                "{}",
-            ),
+            _differences("placeholders", _found(_PLACEHOLDER), source, text, "{}"),
         ),
         ("po-html", tags),
     ]
@@ -116,27 +121,15 @@ def check_entry(
             ("po-links", _link_problem(source, text)),
             (
                 "po-images",
-                _differences(
-                    "images",
-                    Counter({"image": len(_IMAGE.findall(source))}),
-                    Counter({"image": len(_IMAGE.findall(text))}),
-                    "{}",
-                ),
+                _differences("images", _images, source, text, "{}"),
             ),
             (
                 "po-footnotes",
-                _differences(
-                    "footnotes",
-                    Counter(_FOOTNOTE.findall(source)),
-                    Counter(_FOOTNOTE.findall(text)),
-                    "[^{}]",
-                ),
+                _differences("footnotes", _found(_FOOTNOTE), source, text, "[^{}]"),
             ),
             (
                 "po-code",
-                _differences(
-                    "inline code must stay as it is", _code_spans(source), _code_spans(text), "`{}`"
-                ),
+                _differences("inline code must stay as it is", _code_spans, source, text, "`{}`"),
             ),
         ]
         if "\n\n" in text.strip() and "\n\n" not in source:
@@ -151,7 +144,7 @@ def check_entry(
             problems.error(where, code, message)
     ignored = {code for comment in entry.comments for code in _IGNORE.findall(comment)}
     if is_markdown and "po-emphasis" not in ignored:
-        message = _differences("emphasis", _emphasis(source), _emphasis(text), "{}")
+        message = _differences("emphasis", _emphasis, source, text, "{}")
         if message:
             message = (
                 message.replace("em_open", "*emphasis*")
