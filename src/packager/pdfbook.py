@@ -101,7 +101,8 @@ def _stylesheet(css_text: str, media: Path, where: str) -> tuple[Any, Any]:
     fetcher = _fetcher_class()(media, {})
     css = CSS(string=css_text, base_url=ROOT, font_config=fonts, url_fetcher=fetcher)
     if fetcher.refused:
-        raise InputError([_refused(url, where) for url in sorted(set(fetcher.refused))])
+        refused = sorted(set(fetcher.refused))
+        raise InputError([_refused(url, where, css_text) for url in refused])
     return css, fonts
 
 
@@ -110,9 +111,13 @@ def _stylesheet(css_text: str, media: Path, where: str) -> tuple[Any, Any]:
 atexit.register(_stylesheet.cache_clear)
 
 
-def _refused(url: str, where: str = "templates") -> Diagnostic:
+def _refused(url: str, where: str = "templates", text: str = "") -> Diagnostic:
+    """``text``, when given, is the file at ``where``: the message points at the address in it."""
+    offset = text.find(url)
+    line = text.count("\n", 0, offset) + 1 if offset >= 0 else 1
+    col = offset - text.rfind("\n", 0, offset) if offset >= 0 else 1
     return Diagnostic(
-        Location(where),
+        Location(where, line, col),
         Severity.ERROR,
         "pdf-fetch",
         f"the PDF may use only the course's own files, not {url}",
@@ -280,15 +285,9 @@ def _first_use(edition: Edition, project: Path, char: str) -> Location:
         for number, line in enumerate(lines, 1):
             col = line.find(char)
             if col >= 0:
-                return Location(_project_relative(path, project), number, col + 1)
+                where = path.resolve().relative_to(project.resolve()).as_posix()
+                return Location(where, number, col + 1)
     return Location(f"courses/{course.id}/course.yaml")
-
-
-def _project_relative(path: Path, project: Path) -> str:
-    try:
-        return path.resolve().relative_to(project.resolve()).as_posix()
-    except ValueError:  # the packager's own stylesheet
-        return "templates/static/print.css"
 
 
 def _char_name(char: str) -> str:
@@ -308,13 +307,12 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
         raise InputError(problems.sorted())
     folders = search_path(project, edition.course.root)
     css_path = find_static(folders, "print.css")
-    own = not css_path.resolve().is_relative_to(project.resolve())
-    css, fonts = _stylesheet(
-        css_path.read_text(encoding="utf-8"),
-        # The packager's stylesheet fetches nothing: keyed on one folder, all courses share it.
-        css_path.parent if own else edition.course.root / "media",
-        _project_relative(css_path, project),
-    )
+    css_file, root = css_path.resolve(), project.resolve()
+    if css_file.is_relative_to(root):  # the course's own stylesheet
+        media, where = edition.course.root / "media", css_file.relative_to(root).as_posix()
+    else:  # the packager's: it fetches nothing, so keyed on one folder all courses share it
+        media, where = css_path.parent, "templates/static/print.css"
+    css, fonts = _stylesheet(css_path.read_text(encoding="utf-8"), media, where)
     fetcher = _fetcher_class()(
         edition.course.root / "media",
         {"assets/badge.svg": badge_svg(edition.course.license).encode()},
