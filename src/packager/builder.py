@@ -1,26 +1,25 @@
-"""The build: check every course, then render each output and write it atomically.
+"""What to build (:class:`BuildOptions`), checking courses, and ``build`` for library callers.
 
-``check`` and ``build`` are the two entry points the command line calls. The whole project is
-loaded and checked before anything is written; when a problem fails the build, no output changes.
+``check`` and ``check_all`` load and check without writing. ``build`` runs the build engine
+(:mod:`packager.engine`) in this process and raises :class:`InputError` if any output failed;
+the command line runs the same engine with worker processes. Heavy modules are imported only
+inside the functions, so that a build with nothing to do starts quickly.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from packager.cartridge import cartridge_files, zip_bytes, zip_time
-from packager.cccheck import check_cartridge
-from packager.ccformat import DEFAULT_VERSION, VERSIONS
 from packager.diagnostics import InputError, Problems
-from packager.editions import Edition, editions
-from packager.htmlsite import site_files
-from packager.loader import load_project
-from packager.model import Course
-from packager.output import write_file, write_tree
+
+if TYPE_CHECKING:
+    from packager.editions import Edition
+    from packager.model import Course
 
 FORMATS = ("html", "imscc", "pdf")
 
@@ -37,6 +36,9 @@ class BuildOptions:
     strict: bool = False
     preview: bool = False
     cc_version: str | None = None  # None: the course's own setting, else Common Cartridge 1.1
+    force: bool = False  # rebuild outputs whose inputs did not change
+    jobs: int = 0  # worker processes; 0: build in this process
+    shard: tuple[int, int] = (1, 1)  # build the K-th of N stable shares of the outputs
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,6 @@ class Output:
     lang: str
     format: str
     path: Path
-    files: int
 
 
 @contextmanager
@@ -68,6 +69,8 @@ def fewer_collections() -> Iterator[None]:
 
 def check(project: Path, courses: tuple[str, ...], problems: Problems) -> list[Course]:
     """Load and check the named courses (all by default), gathering every problem."""
+    from packager.loader import load_project
+
     with fewer_collections():
         return load_project(project, list(courses) or None, problems)
 
@@ -76,6 +79,8 @@ def check_all(
     project: Path, courses: tuple[str, ...], problems: Problems, *, preview: bool = False
 ) -> list[Edition]:
     """Check the courses and every translation of them (catalogues, translated texts)."""
+    from packager.editions import editions
+
     loaded = check(project, courses, problems)
     with fewer_collections():
         return [
@@ -85,74 +90,20 @@ def check_all(
         ]
 
 
-def plan(
-    courses: list[Course], options: BuildOptions, problems: Problems
-) -> list[tuple[Edition, str, tuple[str, ...]]]:
-    """Every (edition, format, published languages) job the options ask for, in a stable order."""
-    jobs: list[tuple[Edition, str, tuple[str, ...]]] = []
-    for course in courses:
-        found = editions(options.project, course, problems, preview=options.preview)
-        published = tuple(e.lang for e in found)
-        for edition in found:
-            if options.langs and edition.lang not in options.langs:
-                continue
-            jobs.extend((edition, fmt, published) for fmt in options.formats)
-    return jobs
+def build(options: BuildOptions, problems: Problems) -> list[Output]:
+    """Build in this process; raise :class:`InputError` with every failure's problems.
 
+    Outputs that failed are left as they were; the others are written.
+    """
+    from packager.engine import run
 
-def build(
-    options: BuildOptions,
-    problems: Problems,
-    progress: Callable[[str], None] | None = None,
-) -> list[Output]:
-    """Check, then build; raise :class:`InputError` (writing nothing) when problems fail it."""
-    courses = check(options.project, options.courses, problems)
-    if problems.fails(options.strict):
-        raise InputError(problems.sorted())
-    with fewer_collections():
-        jobs = plan(courses, options, problems)
-    if problems.fails(options.strict):
-        raise InputError(problems.sorted())
-    outputs = []
-    with fewer_collections():
-        for edition, fmt, published in jobs:
-            course = edition.course
-            if progress is not None:
-                progress(f"{course.id} [{edition.lang}] {fmt}")
-            if fmt == "imscc":
-                outputs.append(_build_cartridge(edition, options))
-                continue
-            if fmt == "pdf":
-                outputs.append(_build_pdf(edition, options))
-                continue
-            target = options.out / course.id / edition.lang / fmt
-            files = site_files(edition, options.project, published)
-            write_tree(target, files)
-            outputs.append(Output(course.id, edition.lang, fmt, target, len(files)))
-    return outputs
-
-
-def _build_cartridge(edition: Edition, options: BuildOptions) -> Output:
-    """Build, validate, and only then write ``<course>-<lang>.imscc``."""
-    course = edition.course
-    version = VERSIONS[options.cc_version or course.cc_version or DEFAULT_VERSION]
-    files = cartridge_files(edition, options.project, version)
-    data = zip_bytes(files, zip_time(course))
-    name = f"{course.id}-{edition.lang}.imscc"
-    problems = Problems()
-    check_cartridge(data, name, problems)
-    if problems.errors:
-        raise InputError(problems.errors)  # an invalid cartridge is never written
-    target = options.out / course.id / edition.lang / name
-    write_file(target, data)
-    return Output(course.id, edition.lang, "imscc", target, len(files))
-
-
-def _build_pdf(edition: Edition, options: BuildOptions) -> Output:
-    """Write ``<course>-<lang>.pdf`` (WeasyPrint is imported only now, once per process)."""
-    from packager.pdfbook import pdf_bytes
-
-    course = edition.course
-    target = options.out / course.id / edition.lang / f"{course.id}-{edition.lang}.pdf"
-    write_file(target, pdf_bytes(edition, options.project))
-    return Output(course.id, edition.lang, "pdf", target, 1)
+    report = run(options)
+    problems.items.extend(d for d in report.warnings if d not in problems.items)
+    failures = [d for r in report.failed for d in r.errors]
+    if failures or (options.strict and report.warnings):
+        raise InputError(sorted(set(failures + report.warnings), key=lambda d: d.sort_key()))
+    return [
+        Output(r.course, r.lang, r.format, options.out / r.path)
+        for r in report.results
+        if r.status in ("built", "unchanged")
+    ]

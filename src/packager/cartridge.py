@@ -42,6 +42,8 @@ from packager.render import (
 from packager.templates import environment, find_static, search_path
 
 FILEBASE = "$IMS-CC-FILEBASE$"
+TEMPLATES = ("cartridge.html",)  # what a cartridge renders, and its stylesheets:
+STATICS = tuple(name for name in STATIC_FILES if name.endswith(".css"))
 SCORE_MAX = "100"
 
 
@@ -159,11 +161,10 @@ class _Cartridge:
 
     def _web_resources(self) -> _Resource:
         files = []
-        for name in STATIC_FILES:
-            if name.endswith(".css"):
-                path = f"web_resources/{name}"
-                self.files[path] = find_static(self.folders, name).read_bytes()
-                files.append(path)
+        for name in STATICS:
+            path = f"web_resources/{name}"
+            self.files[path] = find_static(self.folders, name).read_bytes()
+            files.append(path)
         badge = f"web_resources/{self.course.license.badge_file}"
         self.files[badge] = badge_svg(self.course.license).encode("utf-8")
         files.append(badge)

@@ -8,25 +8,23 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from packager import __version__
-from packager.builder import FORMATS, BuildOptions, build, check, check_all
-from packager.cccheck import check_cartridge
+from packager.builder import FORMATS, BuildOptions, check, check_all
 from packager.diagnostics import Diagnostic, InputError, Location, Problems, Severity, display_path
-from packager.model import Course
-from packager.scaffold import ScaffoldError, new_course
-from packager.stats import course_stats
-from packager.workflow import Written, extract, init, update
+
+if TYPE_CHECKING:
+    from packager.engine import Report
+    from packager.model import Course
+    from packager.workflow import Written
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_CARTRIDGE = 1024 * 2**20
@@ -61,20 +59,28 @@ def _plural(n: int, word: str) -> str:
 
 
 @contextmanager
-def _progress(state: _State) -> Iterator[Callable[[str], None]]:
-    """A spinner with the job in hand on a terminal; silent elsewhere."""
-    if state.quiet or not state.err.is_terminal:
-        yield lambda _text: None
+def _progress(state: _State, enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar with the job in hand on a terminal; silent elsewhere."""
+    if not enabled or state.quiet or not state.err.is_terminal:
+        yield lambda _text, _done, _total: None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("building"),
+        BarColumn(),
+        MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("{task.description}"),
         console=state.err,
         transient=True,
     ) as progress:
-        task = progress.add_task("checking", total=None)
-        yield lambda text: progress.update(task, description=text)
+        task = progress.add_task("planning", total=None)
+
+        def show(text: str, done: int, total: int) -> None:
+            progress.update(task, description=text, completed=done, total=total)
+
+        yield show
 
 
 def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -143,6 +149,15 @@ def cli(ctx: click.Context, quiet: bool, verbose: int, project: Path | None) -> 
     state.project = project
 
 
+def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[int, int]:
+    if value is None:
+        return (1, 1)
+    k, _, n = value.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter("expected K/N with 1 <= K <= N, like 2/4")
+    return (int(k), int(n))
+
+
 @cli.command("build")
 @_verbosity
 @click.argument("courses", nargs=-1)
@@ -167,7 +182,9 @@ def cli(ctx: click.Context, quiet: bool, verbose: int, project: Path | None) -> 
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
-    "--preview", is_flag=True, help="Use fuzzy translations too (for translators to review)."
+    "--preview",
+    is_flag=True,
+    help="Use fuzzy translations and highlight what is fuzzy or untranslated (build/preview).",
 )
 @click.option(
     "--cc-version",
@@ -175,6 +192,23 @@ def cli(ctx: click.Context, quiet: bool, verbose: int, project: Path | None) -> 
     default=None,
     help="Common Cartridge version [default: the course's cc_version, else 1.1, which Moodle needs].",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes [default: the number of cores].",
+)
+@click.option("--force", is_flag=True, help="Rebuild every output, changed or not.")
+@click.option(
+    "--shard",
+    default=None,
+    callback=_shard,
+    metavar="K/N",
+    help="Build only the K-th of N stable shares of the outputs (for a CI matrix; "
+    "merge with 'packager index').",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
 @_project_option
 @click.pass_obj
 def build_command(
@@ -186,9 +220,19 @@ def build_command(
     strict: bool,
     preview: bool,
     cc_version: str | None,
+    jobs: int | None,
+    force: bool,
+    shard: tuple[int, int],
+    as_json: bool,
     project: Path,
 ) -> None:
-    """Check, then build COURSES (default: every course in courses/)."""
+    """Build COURSES (default: every course in courses/), skipping outputs that are up to date.
+
+    Each course is checked, then every language and format is built in worker processes. A
+    failing output does not stop the others; the exit code is 1 if any failed.
+    """
+    from packager.engine import default_jobs, run
+
     options = BuildOptions(
         project=project,
         # A preview (fuzzy translations shown) never lands where the real site is built.
@@ -199,28 +243,118 @@ def build_command(
         strict=strict,
         preview=preview,
         cc_version=cc_version,
+        force=force,
+        jobs=jobs or default_jobs(),
+        shard=shard,
     )
-    problems = Problems()
-    started = time.perf_counter()
     try:
-        with _progress(state) as progress:
-            outputs = build(options, problems, progress)
+        with _progress(state, enabled=not as_json) as progress:
+            report = run(options, progress)
     except InputError as exc:
         state.report(list(exc.diagnostics), strict)
-        if not state.quiet:
-            state.err.print(
-                "build failed: outputs that were not built are unchanged", style="bold red"
-            )
         sys.exit(EXIT_INPUT)
-    state.report(problems.sorted(), strict)
-    if not state.quiet:
-        for output in outputs:
-            where = output.path / "index.html" if output.format == "html" else output.path
-            state.out.print(
-                f"built {output.course} [{output.lang}] {output.format}: {where}", markup=False
+    errors = sorted({d for r in report.failed for d in r.errors}, key=lambda d: d.sort_key())
+    state.report(sorted(set(report.warnings), key=lambda d: d.sort_key()) + errors, strict)
+    if as_json:
+        click.echo(json.dumps(_json_report(report), indent=1, ensure_ascii=False))
+    elif not state.quiet:
+        _print_summary(state, report, options)
+    if report.interrupted:
+        state.err.print("interrupted: finished outputs are complete, the others unchanged")
+        sys.exit(130)
+    if report.failed or (strict and report.warnings):
+        sys.exit(EXIT_INPUT)
+
+
+def _json_report(report: Report) -> dict[str, object]:
+    return {
+        **{s: report.count(s) for s in ("built", "unchanged", "failed", "unpublished")},
+        "seconds": round(report.seconds, 3),
+        "interrupted": report.interrupted,
+        "outputs": [
+            {
+                "course": r.course,
+                "lang": r.lang,
+                "format": r.format,
+                "status": r.status,
+                "path": r.path,
+                "bytes": r.size,
+                "seconds": round(r.seconds, 3),
+                "errors": [d.format() for d in r.errors],
+            }
+            for r in report.results
+        ],
+        "warnings": [d.format() for d in sorted(set(report.warnings), key=lambda d: d.sort_key())],
+    }
+
+
+def _print_summary(state: _State, report: Report, options: BuildOptions) -> None:
+    """Each built output with -v; a table per course on a terminal; the totals always."""
+    for r in report.results:
+        if r.status == "built" and state.verbose:
+            where = f"{r.path}/index.html" if r.format == "html" else r.path
+            shown = display_path(options.out / where, options.project)
+            state.out.print(f"built {r.course} [{r.lang}] {r.format}: {shown}", markup=False)
+    if state.out.is_terminal and report.results:
+        from rich.table import Table
+
+        table = Table(title="build summary", title_justify="left")
+        for name in ("course", "built", "unchanged", "failed", "not published", "seconds"):
+            table.add_column(name, justify="left" if name == "course" else "right")
+        for course in sorted({r.course for r in report.results}):
+            mine = [r for r in report.results if r.course == course]
+            table.add_row(
+                course,
+                *(
+                    str(sum(r.status == s for r in mine))
+                    for s in ("built", "unchanged", "failed", "unpublished")
+                ),
+                f"{sum(r.seconds for r in mine):.1f}",
             )
+        state.out.print(table)
+    if report.failed:
+        for r in report.failed if state.verbose else ():
+            state.err.print(f"failed {r.course} [{r.lang}] {r.format}", markup=False)
+        state.err.print(
+            f"build failed: {len(report.failed)} of {_plural(len(report.results), 'output')} "
+            "failed; their previous versions are unchanged",
+            style="bold red",
+            markup=False,
+        )
+    built, unchanged, failed = (report.count(s) for s in ("built", "unchanged", "failed"))
+    if not built and not failed:
+        line = f"nothing to do: {_plural(unchanged, 'output')} up to date"
+    else:
+        line = f"{built} built, {unchanged} unchanged, {failed} failed"
+    state.out.print(f"{line} ({report.seconds:.1f} s)", markup=False)
+    if options.shard == (1, 1) and (options.out / "index.html").is_file():
+        shown = display_path(options.out / "index.html", options.project)
+        state.out.print(f"catalogue: {shown}", markup=False)
+
+
+@cli.command("index")
+@_verbosity
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The output folder holding shards/ [default: PROJECT/build].",
+)
+@_project_option
+@click.pass_obj
+def index_command(state: _State, out: Path | None, project: Path) -> None:
+    """Merge the reports of a sharded build (shards/K-of-N.json) into index.html and report.json."""
+    from packager.catalogue_page import merge_shards
+
+    folder = out if out is not None else project / "build"
+    try:
+        count = merge_shards(folder)
+    except InputError as exc:
+        state.report(list(exc.diagnostics), False)
+        sys.exit(EXIT_INPUT)
+    if not state.quiet:
         state.out.print(
-            f"{_plural(len(outputs), 'output')} in {time.perf_counter() - started:.1f} s",
+            f"merged {_plural(count, 'shard')}: {display_path(folder / 'index.html', project)}",
             markup=False,
         )
 
@@ -276,6 +410,8 @@ def _check_cartridge_file(path: Path, problems: Problems) -> None:
     except OSError as exc:
         problems.error(Location(shown), "unreadable", f"cannot read the file: {exc.strerror}")
         return
+    from packager.cccheck import check_cartridge
+
     check_cartridge(data, shown, problems)
 
 
@@ -296,6 +432,8 @@ def new_command(
     state: _State, course_id: str, title: str | None, language: str, project: Path
 ) -> None:
     """Start a new course in courses/COURSE_ID that builds at once."""
+    from packager.scaffold import ScaffoldError, new_course
+
     try:
         folder = new_course(project, course_id, title, language)
     except ScaffoldError as exc:
@@ -355,6 +493,8 @@ def _print_written(state: _State, written: list[Written], project: Path) -> None
 @click.pass_obj
 def extract_command(state: _State, courses: tuple[str, ...], project: Path) -> None:
     """Write the translation templates locales/COURSE.pot and locales/ui.pot."""
+    from packager.workflow import extract
+
     loaded = _load_or_exit(state, project, courses)
     _print_written(state, extract(project, loaded), project)
 
@@ -369,6 +509,8 @@ def extract_command(state: _State, courses: tuple[str, ...], project: Path) -> N
 @click.pass_obj
 def init_command(state: _State, course: str, lang: str, project: Path) -> None:
     """Start translating COURSE into a new language: locales/LANG/LC_MESSAGES/COURSE.po."""
+    from packager.workflow import init
+
     (loaded,) = _load_or_exit(state, project, (course,))
     problems = Problems()
     written = init(project, loaded, lang, problems)
@@ -382,6 +524,8 @@ def init_command(state: _State, course: str, lang: str, project: Path) -> None:
 @click.pass_obj
 def update_command(state: _State, courses: tuple[str, ...], project: Path) -> None:
     """Extract, then merge the templates into every catalogue (nothing a translator wrote is lost)."""
+    from packager.workflow import update
+
     loaded = _load_or_exit(state, project, courses)
     problems = Problems()
     written = update(project, loaded, problems)
@@ -399,6 +543,10 @@ def stats_command(
     state: _State, courses: tuple[str, ...], as_json: bool, pages: bool, project: Path
 ) -> None:
     """How much of each translation is done: messages and words, per language and per page."""
+    from rich.table import Table
+
+    from packager.stats import course_stats
+
     loaded = _load_or_exit(state, project, courses)
     problems = Problems()
     report = {course.id: course_stats(project, course, problems) for course in loaded}

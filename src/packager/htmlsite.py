@@ -25,6 +25,7 @@ from packager.render import RenderContext, render_document, render_inline_text
 from packager.templates import environment, find_static, search_path
 
 STATIC_FILES = ("style.css", "quiz.js")
+TEMPLATES = ("index.html", "page.html", "credits.html", "nav.html")  # what the site renders
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,27 @@
 """Writing outputs atomically: a reader (or a later build) sees the old output or the new one.
 
-A site is written into a temporary folder beside its final place, then swapped in with two
-renames; a file is written to a temporary file in the same folder and renamed over the old one.
+A file is written to a temporary file in its own folder and renamed over the old one. A site is
+written into a temporary folder beside its final place and then swapped in: on Linux with one
+``renameat2(RENAME_EXCHANGE)``, so there is no moment when neither the old nor the new site is in
+place; elsewhere with two renames, and :func:`recover` puts the old site back if a build died in
+between. Whatever a build leaves when it is killed (``.name.new-*``, ``.name.old-*``,
+``.name.*.tmp``) is cleaned up by :func:`recover` before the next build writes anything.
 Nothing is ever written outside the output folder the caller names.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import os
 import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
 
 
 def _check_relative(name: str) -> PurePosixPath:
@@ -20,6 +29,22 @@ def _check_relative(name: str) -> PurePosixPath:
     if path.is_absolute() or ".." in path.parts or not path.parts:
         raise ValueError(f"refusing to write outside the output folder: {name!r}")
     return path
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False  # a file system without the exchange flag: fall back to two renames
+    raise OSError(code, os.strerror(code), str(a))
 
 
 def write_tree(target: Path, files: Mapping[str, bytes]) -> None:
@@ -32,6 +57,9 @@ def write_tree(target: Path, files: Mapping[str, bytes]) -> None:
             path = staging.joinpath(*_check_relative(name).parts)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(files[name])
+        if target.exists() and _exchange(staging, target):
+            shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
+            return
         old: Path | None = None
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
@@ -58,3 +86,33 @@ def write_file(target: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def recover(folder: Path) -> int:
+    """Undo what an interrupted build left under ``folder``; return how many leftovers it found.
+
+    Only names this module makes are touched: a site moved aside (``.x.old-*/tree``) goes back
+    where it was if nothing replaced it; unfinished sites and temporary files are removed.
+    Call it only while holding the output folder's lock, so no running build is disturbed.
+    """
+    if not folder.is_dir():
+        return 0
+    found = 0
+    for parent, dirs, names in os.walk(folder):
+        here = Path(parent)
+        for name in [d for d in dirs if d.startswith(".") and ".old-" in d]:
+            found += 1
+            final = here / name[1:].split(".old-", 1)[0]
+            if (here / name / "tree").is_dir() and not final.exists():
+                (here / name / "tree").replace(final)
+            shutil.rmtree(here / name, ignore_errors=True)
+        for name in [d for d in dirs if d.startswith(".") and ".new-" in d]:
+            found += 1
+            shutil.rmtree(here / name, ignore_errors=True)
+        for name in names:
+            if name.startswith(".") and name.endswith(".tmp"):
+                found += 1
+                with contextlib.suppress(OSError):
+                    (here / name).unlink()
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "html"]
+    return found

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from weasyprint.urls import URLFetcher
 
 ROOT = "file:///__course__/"
+TEMPLATES, STATICS = ("book.html",), ("print.css",)  # what a book renders
 
 
 @dataclass(frozen=True)
@@ -306,7 +307,8 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
     if problems.errors:
         raise InputError(problems.sorted())
     folders = search_path(project, edition.course.root)
-    css_path = find_static(folders, "print.css")
+    (css_name,) = STATICS
+    css_path = find_static(folders, css_name)
     css_file, root = css_path.resolve(), project.resolve()
     if css_file.is_relative_to(root):  # the course's own stylesheet
         media, where = edition.course.root / "media", css_file.relative_to(root).as_posix()

@@ -12,19 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
+from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from packager.locales import UiCatalogue
 from packager.model import SourceText
-
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent / "_templates"
-SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-
-
-def builtin_templates() -> Path:
-    """The packager's own templates: the repository's ``templates/`` or the installed copy."""
-    return SOURCE_TEMPLATES if SOURCE_TEMPLATES.is_dir() else BUILTIN_TEMPLATES
+from packager.resources import builtin_templates
 
 
 def search_path(project: Path, course_root: Path) -> tuple[Path, ...]:
@@ -84,6 +78,39 @@ def find_static(folders: tuple[Path, ...], name: str) -> Path:
         if candidate.is_file():
             return candidate
     raise FileNotFoundError(f"static file {name!r} not found in {', '.join(map(str, folders))}")
+
+
+def template_files(
+    folders: tuple[Path, ...], names: tuple[str, ...], statics: tuple[str, ...]
+) -> tuple[Path, ...]:
+    """Every path on the search path whose content shapes an output rendered from ``names``.
+
+    The named templates, those they extend, include or import (recursively), and the static
+    files ``statics``, each in every folder of the search path (a file added in front of the one
+    in use changes the output too). A reference that cannot be worked out statically (a
+    computed include) makes every template count. The incremental build digests these paths.
+    """
+    parser = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source = next((f / name for f in folders if (f / name).is_file()), None)
+        if source is None:
+            continue
+        for found in meta.find_referenced_templates(parser.parse(source.read_text("utf-8"))):
+            if found is None:
+                return tuple(sorted(p for f in folders for p in f.rglob("*") if p.is_file()))
+            todo.append(found)
+    return tuple(
+        sorted(
+            [f / name for f in folders for name in seen]
+            + [f / "static" / name for f in folders for name in statics]
+        )
+    )
 
 
 Gettext = Callable[[str], str]

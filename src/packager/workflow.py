@@ -25,7 +25,7 @@ from packager.locales import (
 )
 from packager.merge import MergeReport, merge
 from packager.model import Course
-from packager.templates import builtin_templates
+from packager.resources import builtin_templates
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,148 @@
+"""The catalogue's landing page: ``index.html`` and ``report.json`` at the top of the output.
+
+Every course with, per published language, how much is translated and links to its HTML, PDF
+and cartridge with their sizes. A sharded build writes its share to ``shards/K-of-N.json``
+instead; ``packager index`` merges the shards into the same page and report, byte for byte, as
+one full build would write. Nothing here depends on times or on the order jobs ran in.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from packager.builder import BuildOptions
+from packager.buildstate import BuildState
+from packager.diagnostics import Diagnostic, InputError, Location, Severity
+from packager.output import write_file
+
+Data = dict[str, list[dict[str, object]]]
+
+
+def report_data(options: BuildOptions, state: BuildState) -> Data:
+    """The catalogue as plain data, restricted to this build's shard."""
+    from packager.engine import course_ids, in_shard
+
+    courses: list[dict[str, object]] = []
+    for course in course_ids(options.project, ()):
+        languages = []
+        for facts in state.languages.get(course, ()):
+            outputs = {}
+            for fmt in ("html", "imscc", "pdf"):
+                record = state.outputs.get((course, facts.lang, fmt))
+                if record is None or record.status != "built":
+                    continue
+                if not in_shard(course, facts.lang, options.shard):
+                    continue
+                path = f"{record.path}/index.html" if fmt == "html" else record.path
+                outputs[fmt] = {"path": path, "bytes": record.size}
+            languages.append(
+                {
+                    "lang": facts.lang,
+                    "name": facts.name,
+                    "direction": facts.direction,
+                    "title": facts.title,
+                    "translated": round(facts.translated, 4),
+                    "outputs": outputs,
+                }
+            )
+        if languages:
+            courses.append({"id": course, "languages": languages})
+    return {"courses": courses}
+
+
+def write_catalogue(options: BuildOptions, state: BuildState) -> None:
+    """Write this build's report: the page and ``report.json``, or a shard's share."""
+    data = report_data(options, state)
+    k, n = options.shard
+    if n > 1:
+        write_file(options.out / "shards" / f"{k}-of-{n}.json", _json(data))
+    else:
+        _write_page(options.out, data)
+
+
+def merge_shards(out: Path) -> int:
+    """``packager index``: merge ``out/shards/*.json`` into the page; return the shard count."""
+    found = sorted((out / "shards").glob("*-of-*.json"))
+    counts = {p.stem.split("-of-")[1] for p in found}
+    where = Location(str(out / "shards"))
+    if not found or len(counts) != 1:
+        raise InputError(
+            [
+                Diagnostic(
+                    where,
+                    Severity.ERROR,
+                    "shards",
+                    "expected the reports of one sharded build (K-of-N.json)",
+                )
+            ]
+        )
+    n = int(counts.pop())
+    have = {int(p.stem.split("-of-")[0]) for p in found}
+    missing = sorted(set(range(1, n + 1)) - have)
+    if missing:
+        raise InputError(
+            [Diagnostic(where, Severity.ERROR, "shards", f"missing shard(s) {missing} of {n}")]
+        )
+    merged: dict[str, dict[str, dict[str, Any]]] = {}
+    order: dict[str, list[str]] = {}
+    for path in found:
+        for course in json.loads(path.read_text(encoding="utf-8"))["courses"]:
+            langs = merged.setdefault(course["id"], {})
+            for language in course["languages"]:
+                entry = langs.setdefault(language["lang"], {**language, "outputs": {}})
+                entry["outputs"].update(language["outputs"])
+            order[course["id"]] = [x["lang"] for x in course["languages"]]
+    data: Data = {
+        "courses": [
+            {"id": c, "languages": [merged[c][lang] for lang in order[c]]} for c in sorted(merged)
+        ]
+    }
+    for language in (x for c in data["courses"] for x in c["languages"]):  # type: ignore[attr-defined]
+        language["outputs"] = {
+            f: language["outputs"][f] for f in ("html", "imscc", "pdf") if f in language["outputs"]
+        }
+    _write_page(out, data)
+    return n
+
+
+def _json(data: Data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def _write_page(out: Path, data: Data) -> None:
+    """``report.json`` and ``index.html``, rewritten only when their data changed."""
+    report = _json(data)
+    if not data["courses"] and not (out / "report.json").exists():
+        return  # nothing built yet: no empty catalogue
+    page = out / "index.html"
+    if (
+        page.is_file()
+        and (out / "report.json").is_file()
+        and (out / "report.json").read_bytes() == report
+    ):
+        return
+    import jinja2
+
+    from packager.resources import builtin_templates
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(builtin_templates())),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["filesize"] = _size
+    html = env.get_template("catalogue.html").render(courses=data["courses"])
+    write_file(page, html.encode())
+    write_file(out / "report.json", report)
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"

@@ -1,0 +1,336 @@
+"""The build engine: plan the outputs, skip the unchanged, run the rest on every core.
+
+The main process stays light: it hashes the inputs of each course (``digests``) and compares
+them with what the previous build recorded (``buildstate``); a course whose inputs did not
+change is not even loaded. Changed courses go to a pool of worker processes
+(:mod:`concurrent.futures`), one :class:`~packager.jobs.CourseJob` each, and the PDFs they ask
+for follow as separate jobs so the slow books spread over every worker. A job that fails (bad
+input, a dead worker) fails alone; the others carry on. Every output is written atomically
+(``output``), so an interrupted build leaves each output whole: the old one or the new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from packager.builder import BuildOptions
+from packager.buildstate import BuildState, OutputRecord, locked
+from packager.diagnostics import Diagnostic, Location, Severity
+from packager.digests import combine, engine_digest, files_digest, tree_digest
+from packager.jobs import (
+    CourseJob,
+    CourseOutcome,
+    Known,
+    PdfJob,
+    Result,
+    run_course,
+    run_pdf,
+    stamp,
+    start_worker,
+)
+from packager.output import recover
+
+Event = Callable[[str, int, int], None]  # (what is in hand, done, total)
+
+
+@dataclass
+class Report:
+    """What a build did: every planned output's result, the warnings, the time it took."""
+
+    results: list[Result] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def failed(self) -> list[Result]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    course: str
+    level: str  # digest of every input of the course
+    base: str  # the same without its catalogues: each language adds its own
+    outputs: tuple[tuple[str, str], ...]
+
+
+def course_ids(project: Path, named: tuple[str, ...]) -> list[str]:
+    """The named courses, else every folder of ``courses/`` holding a ``course.yaml``."""
+    if named:
+        return list(dict.fromkeys(named))
+    folder = project / "courses"
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if (p / "course.yaml").is_file())
+
+
+def in_shard(course: str, lang: str, shard: tuple[int, int]) -> bool:
+    """A stable share: the same output always lands in the same shard, whatever else exists."""
+    k, n = shard
+    key = hashlib.sha256(f"{course}/{lang}".encode()).digest()
+    return int.from_bytes(key[:8], "big") % n == k - 1
+
+
+def _languages(project: Path, course: str) -> list[str]:
+    """The course's source language and translations, read cheaply (the loader checks them)."""
+    import yaml
+
+    try:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load((project / "courses" / course / "course.yaml").read_bytes(), loader)
+        source = data.get("language", "en")
+        langs = [source] + [x for x in data.get("languages") or [] if x != source]
+        if all(isinstance(x, str) and x for x in langs):
+            return list(dict.fromkeys(langs))
+    except Exception:
+        pass
+    return [""]
+
+
+def _plan(options: BuildOptions) -> list[_Plan]:
+    project = options.project
+    from packager.resources import builtin_templates
+
+    shared = combine(engine_digest(), options.preview, options.cc_version)
+    templates = combine(tree_digest(project / "templates"), tree_digest(builtin_templates()))
+    locales = project / "locales"
+    ui = sorted(locales.glob("*/LC_MESSAGES/ui.po"))
+    plans = []
+    for course in course_ids(project, options.courses):
+        # Templates are left out of ``base``: each output digests the ones it uses.
+        root = project / "courses" / course
+        base = combine(shared, course, tree_digest(root, skip=("templates",)))
+        catalogues = ui + sorted(locales.glob(f"*/LC_MESSAGES/{course}.po"))
+        level = combine(
+            base, templates, tree_digest(root / "templates"), files_digest(project, catalogues)
+        )
+        langs = _languages(project, course)
+        outputs = tuple(
+            (lang, fmt)
+            for lang in langs
+            if not options.langs or lang in options.langs or lang == ""
+            if in_shard(course, lang, options.shard)
+            for fmt in options.formats
+        )
+        if outputs:
+            plans.append(_Plan(course, level, base, outputs))
+    return plans
+
+
+def _unchanged(plan: _Plan, state: BuildState, out: Path) -> list[Result] | None:
+    """The plan's results when nothing it depends on changed since they were built, else None."""
+    results = []
+    for lang, fmt in plan.outputs:
+        record = state.outputs.get((plan.course, lang, fmt))
+        if record is None or record.level != plan.level:
+            return None
+        if record.status == "unpublished":
+            results.append(Result(plan.course, lang, fmt, "unpublished"))
+            continue
+        if record.stamp != stamp(out / record.path):
+            return None
+        results.append(
+            Result(
+                plan.course,
+                lang,
+                fmt,
+                "unchanged",
+                record.path,
+                record.digest,
+                record.stamp,
+                record.size,
+            )
+        )
+    return results
+
+
+def run(options: BuildOptions, on_event: Event | None = None) -> Report:
+    """Build what the options ask for; see the module's docstring."""
+    started = time.perf_counter()
+    report = Report()
+    out = options.out
+    with locked(out):
+        recover(out)
+        state = BuildState.read(out)
+        plans = _plan(options)
+        total = sum(len(p.outputs) for p in plans)
+        todo: list[CourseJob] = []
+        for plan in plans:
+            done = None if options.force else _unchanged(plan, state, out)
+            if done is not None:
+                report.results.extend(done)
+                report.warnings.extend(state.warnings.get(plan.course, ()))
+                continue
+            known = tuple(
+                ((lang, fmt), Known(r.digest, r.stamp))
+                for (course, lang, fmt), r in state.outputs.items()
+                if course == plan.course and r.status == "built"
+            )
+            todo.append(CourseJob(options, plan.course, plan.base, plan.outputs, known))
+        levels = {p.course: p.level for p in plans}
+        if on_event is not None:
+            on_event("", len(report.results), total)
+        try:
+            for item in _execute(todo, options.jobs, report, total, on_event):
+                if isinstance(item, CourseOutcome):
+                    state.warnings[item.course] = tuple(item.warnings)
+                    state.languages[item.course] = item.languages
+                    report.warnings.extend(item.warnings)
+                    results: tuple[Result, ...] = item.results
+                else:
+                    results = (item,)
+                for result in results:
+                    state.record(result, levels[result.course])
+        except KeyboardInterrupt:
+            report.interrupted = True
+        finally:
+            state.write(out)
+            recover(out)  # what killed workers left behind
+        report.results.sort(key=lambda r: (r.course, r.lang, r.format))
+        report.seconds = time.perf_counter() - started
+        if not report.interrupted:
+            from packager.catalogue_page import write_catalogue
+
+            write_catalogue(options, state)
+    return report
+
+
+def _execute(
+    jobs: list[CourseJob], workers: int, report: Report, total: int, on_event: Event | None
+) -> Iterator[CourseOutcome | Result]:
+    """Run the course jobs, then the PDF jobs they ask for; yield each outcome as it comes."""
+    if workers <= 0:
+        for course_job in jobs:
+            yield from _in_process(course_job, report, total, on_event)
+        return
+    pending: dict[Future[CourseOutcome | Result], CourseJob | PdfJob] = {}
+    retried: set[CourseJob | PdfJob] = set()
+    with _pool(workers) as pool_holder:
+
+        def submit(job: CourseJob | PdfJob) -> None:
+            fn: Callable[..., CourseOutcome | Result] = (
+                run_course if isinstance(job, CourseJob) else run_pdf
+            )
+            pending[pool_holder[0].submit(fn, job)] = job
+
+        for course_job in jobs:
+            submit(course_job)
+        while pending:
+            if on_event is not None:
+                on_event(_in_hand(pending.values()), len(report.results), total)
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken: list[CourseJob | PdfJob] = []
+            for future in finished:
+                job = pending.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    broken.append(job)
+                    continue
+                except Exception as exc:
+                    yield from _crashed(job, f"internal error: {type(exc).__name__}: {exc}", report)
+                    continue
+                yield from _take(outcome, report, submit)
+            if broken:
+                # A worker died (killed, out of memory): every job then in the pool is lost.
+                # Start a new pool and try each once more; a job that kills it again fails.
+                broken += list(pending.values())
+                pending.clear()
+                pool_holder[0].shutdown(wait=True, cancel_futures=True)
+                pool_holder[0] = _new_pool(workers)
+                for job in broken:
+                    if job in retried:
+                        yield from _crashed(job, "the worker process building it died", report)
+                    else:
+                        retried.add(job)
+                        submit(job)
+
+
+def _take(
+    outcome: CourseOutcome | Result, report: Report, submit: Callable[[PdfJob], None]
+) -> Iterator[CourseOutcome | Result]:
+    if isinstance(outcome, CourseOutcome):
+        for pdf in outcome.pdfs:
+            submit(pdf)
+        report.results.extend(outcome.results)
+    else:
+        report.results.append(outcome)
+    yield outcome
+
+
+def _in_process(
+    job: CourseJob, report: Report, total: int, on_event: Event | None
+) -> Iterator[CourseOutcome | Result]:
+    if on_event is not None:
+        on_event(job.course, len(report.results), total)
+    outcome = run_course(job)
+    report.results.extend(outcome.results)
+    yield outcome
+    for pdf in outcome.pdfs:
+        if on_event is not None:
+            on_event(f"{pdf.course} [{pdf.lang}] pdf", len(report.results), total)
+        result = run_pdf(pdf)
+        report.results.append(result)
+        yield result
+
+
+def _crashed(job: CourseJob | PdfJob, message: str, report: Report) -> Iterator[Result]:
+    where = Location(f"courses/{job.course}")
+    error = (Diagnostic(where, Severity.ERROR, "job-failed", message),)
+    pairs = job.outputs if isinstance(job, CourseJob) else ((job.lang, "pdf"),)
+    for lang, fmt in pairs:
+        result = Result(job.course, lang, fmt, "failed", errors=error)
+        report.results.append(result)
+        yield result
+
+
+def _in_hand(jobs: object) -> str:
+    names = []
+    for job in jobs:  # type: ignore[attr-defined]
+        names.append(f"{job.course} [{job.lang}] pdf" if isinstance(job, PdfJob) else job.course)
+    return ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    # fork: workers start at once and inherit the little the main process has imported.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=start_worker,
+    )
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[list[ProcessPoolExecutor]]:
+    holder = [_new_pool(workers)]
+    try:
+        yield holder
+    except BaseException:
+        # Ctrl-C or a bug: stop the workers now. Their unfinished writes are temporary files,
+        # which ``recover`` removes; every finished output is complete.
+        for process in list(getattr(holder[0], "_processes", {}).values()):
+            process.terminate()
+        holder[0].shutdown(wait=True, cancel_futures=True)
+        raise
+    holder[0].shutdown(wait=True)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+__all__ = ["OutputRecord", "Report", "course_ids", "default_jobs", "in_shard", "replace", "run"]

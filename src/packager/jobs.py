@@ -1,0 +1,354 @@
+"""The work a build does for one course, run inside a worker process (or in-process).
+
+A :class:`CourseJob` loads and checks a course once, translates it into every language, and
+renders the HTML sites and cartridges whose digest changed; each PDF that needs rendering goes
+back to the engine as a :class:`PdfJob`, so the slow books spread over every worker. A worker
+keeps what is expensive to make for its whole life: the loaded courses it worked on last (keyed
+by their digest), Jinja2 environments, WeasyPrint's fonts and stylesheets (cached in their
+modules).
+
+An output's digest covers everything it is made from: the course's files, the templates, the
+catalogues of its language (with their fallbacks), which languages are published and who
+translated them (the language switcher and credits show them), the options, and the packager.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packager.builder import BuildOptions, fewer_collections
+from packager.diagnostics import Diagnostic, InputError, Location, Problems, Severity
+from packager.digests import combine, file_digest, files_digest
+from packager.output import write_file, write_tree
+
+if TYPE_CHECKING:
+    from packager.editions import Edition
+
+Stamp = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the previous build recorded about one output."""
+
+    digest: str
+    stamp: Stamp
+
+
+@dataclass(frozen=True)
+class CourseJob:
+    """Build ``outputs`` ((lang, format) pairs) of one course."""
+
+    options: BuildOptions
+    course: str
+    base: str  # digest of the course's files, the templates, the options and the packager
+    outputs: tuple[tuple[str, str], ...]
+    known: tuple[tuple[tuple[str, str], Known], ...] = ()
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    options: BuildOptions
+    course: str
+    base: str
+    lang: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """One output's fate: ``built``, ``unchanged``, ``failed`` or ``unpublished``."""
+
+    course: str
+    lang: str
+    format: str
+    status: str
+    path: str = ""  # relative to the output folder
+    digest: str = ""
+    stamp: Stamp = ()
+    size: int = 0
+    seconds: float = 0.0
+    errors: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class LanguageFacts:
+    """What the catalogue page shows about one published language of a course."""
+
+    lang: str
+    name: str  # in the language itself
+    direction: str
+    title: str
+    translated: float
+
+
+@dataclass(frozen=True)
+class CourseOutcome:
+    """A :class:`CourseJob`'s results, its warnings, and the PDFs still to render."""
+
+    course: str
+    results: tuple[Result, ...]
+    warnings: tuple[Diagnostic, ...]
+    languages: tuple[LanguageFacts, ...]
+    pdfs: tuple[PdfJob, ...]
+
+
+def output_path(course: str, lang: str, fmt: str) -> str:
+    """Where an output goes, relative to the output folder."""
+    if fmt == "html":
+        return f"{course}/{lang}/html"
+    suffix = "imscc" if fmt == "imscc" else "pdf"
+    return f"{course}/{lang}/{course}-{lang}.{suffix}"
+
+
+def stamp(path: Path) -> Stamp:
+    """Identifies what is at ``path`` now: every write makes a new inode, with a new time."""
+    try:
+        st = path.stat()
+    except OSError:
+        return ()
+    return (st.st_ino, st.st_mtime_ns, st.st_size if path.is_file() else 0)
+
+
+def start_worker() -> None:
+    """Set up a worker process: the engine alone answers Ctrl-C, and collections are rare."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], 50_000), old[1], old[2])
+
+
+@functools.lru_cache(maxsize=2)
+def _editions(
+    options: BuildOptions, course_id: str, base: str
+) -> tuple[tuple[Edition, ...], Problems]:
+    """The course loaded, checked and translated; the last two stay cached in each worker."""
+    from packager.editions import editions
+    from packager.loader import load_project
+
+    problems = Problems()
+    with fewer_collections():
+        try:
+            loaded = load_project(options.project, [course_id], problems)
+        except InputError as exc:
+            problems.items.extend(d for d in exc.diagnostics if d not in problems.items)
+            return (), problems
+        if not loaded or problems.fails(options.strict):
+            return (), problems
+        found = editions(options.project, loaded[0], problems, preview=options.preview)
+    return tuple(found), problems
+
+
+def _language_of(diagnostic: Diagnostic) -> str | None:
+    """The language a problem belongs to, by the catalogue it is in (``locales/fr/...``)."""
+    parts = diagnostic.location.path.split("/")
+    if len(parts) > 2 and parts[0] == "locales":
+        return parts[1].replace("_", "-")
+    return None
+
+
+def _failing(problems: Problems, strict: bool) -> list[Diagnostic]:
+    return [d for d in problems if d.severity is Severity.ERROR or strict]
+
+
+def _lang_digest(job: CourseJob, edition: Edition, published: tuple[str, ...]) -> str:
+    """What an edition's outputs share: its catalogues, the published languages, the credits."""
+    from packager.languages import fallback_chain
+    from packager.locales import UI_DOMAIN, catalogue_path
+
+    project = job.options.project
+    catalogues = [
+        catalogue_path(project, tag, domain)
+        for tag in fallback_chain(edition.lang)
+        for domain in (job.course, UI_DOMAIN)
+    ]
+    credits = tuple((c.lang, c.translators, c.team) for c in edition.course.translations)
+    return combine(job.base, edition.lang, files_digest(project, catalogues), published, credits)
+
+
+def _templates_digest(project: Path, course_root: Path, fmt: str) -> str:
+    """The templates and static files an output of format ``fmt`` is made from."""
+    from packager import cartridge, htmlsite, pdfbook
+    from packager.templates import search_path, template_files
+
+    module = {"html": htmlsite, "imscc": cartridge, "pdf": pdfbook}[fmt]
+    statics = htmlsite.STATIC_FILES if fmt == "html" else module.STATICS
+    folders = search_path(project, course_root)
+    files = template_files(folders, module.TEMPLATES, statics)
+    return combine([(_shown(p, project), file_digest(p)) for p in files])
+
+
+def _shown(path: Path, project: Path) -> str:
+    """A path without the machine's folders in it: digests must not change when a project moves."""
+    from packager.resources import builtin_templates
+
+    for root, prefix in ((project, ""), (builtin_templates(), "packager:")):
+        if path.is_relative_to(root):
+            return prefix + path.relative_to(root).as_posix()
+    return path.as_posix()
+
+
+def run_course(job: CourseJob) -> CourseOutcome:
+    """Check the course, then render what changed (PDFs are handed back as jobs)."""
+    options = job.options
+    found, problems = _editions(options, job.course, job.base)
+    failing = _failing(problems, options.strict)
+    general = [d for d in failing if _language_of(d) is None]
+    warnings = tuple(d for d in problems if d.severity is Severity.WARNING)
+    if not found or general:
+        errors = tuple(general or failing) or (
+            Diagnostic(
+                Location(f"courses/{job.course}"),
+                Severity.ERROR,
+                "not-built",
+                "the course could not be loaded",
+            ),
+        )
+        failed = tuple(
+            Result(job.course, lang, fmt, "failed", errors=errors) for lang, fmt in job.outputs
+        )
+        return CourseOutcome(job.course, failed, warnings, (), ())
+    by_lang = {e.lang: e for e in found}
+    published = tuple(by_lang)
+    known = dict(job.known)
+    results: list[Result] = []
+    pdfs: list[PdfJob] = []
+    for lang, fmt in job.outputs:
+        edition = by_lang.get(lang)
+        if edition is None:
+            results.append(Result(job.course, lang, fmt, "unpublished"))
+            continue
+        own = [d for d in failing if _language_of(d) == lang]
+        if own:
+            results.append(Result(job.course, lang, fmt, "failed", errors=tuple(own)))
+            continue
+        digest = combine(
+            _lang_digest(job, edition, published),
+            fmt,
+            _templates_digest(options.project, edition.course.root, fmt),
+        )
+        path = output_path(job.course, lang, fmt)
+        before = known.get((lang, fmt))
+        if (
+            not options.force
+            and before is not None
+            and before.digest == digest
+            and before.stamp == stamp(options.out / path)
+        ):
+            results.append(
+                Result(
+                    job.course,
+                    lang,
+                    fmt,
+                    "unchanged",
+                    path,
+                    digest,
+                    before.stamp,
+                    _size(options.out / path),
+                )
+            )
+        elif fmt == "pdf":
+            pdfs.append(PdfJob(options, job.course, job.base, lang, digest))
+        else:
+            results.append(_render(edition, fmt, options, published, digest))
+    from packager.languages import direction, native_name
+
+    facts = tuple(
+        LanguageFacts(e.lang, native_name(e.lang), direction(e.lang), e.course.title, e.translated)
+        for e in found
+    )
+    return CourseOutcome(job.course, tuple(results), warnings, facts, tuple(pdfs))
+
+
+def run_pdf(job: PdfJob) -> Result:
+    """Render one course's PDF in one language (the course comes from this worker's cache)."""
+    found, _problems = _editions(job.options, job.course, job.base)
+    edition = next((e for e in found if e.lang == job.lang), None)
+    if edition is None:  # the sources changed under the build; the next build sees them
+        return Result(
+            job.course,
+            job.lang,
+            "pdf",
+            "failed",
+            errors=(
+                Diagnostic(
+                    Location(f"courses/{job.course}"),
+                    Severity.ERROR,
+                    "not-built",
+                    "the course changed during the build",
+                ),
+            ),
+        )
+    return _render(edition, "pdf", job.options, tuple(e.lang for e in found), job.digest)
+
+
+def _render(
+    edition: Edition, fmt: str, options: BuildOptions, published: tuple[str, ...], digest: str
+) -> Result:
+    """Render and write one output; its problems fail it alone."""
+    started = time.perf_counter()
+    course = edition.course
+    path = output_path(course.id, edition.lang, fmt)
+    target = options.out / path
+    try:
+        with fewer_collections():
+            size = _write(edition, fmt, options, published, target)
+    except InputError as exc:
+        return Result(course.id, edition.lang, fmt, "failed", path, errors=exc.diagnostics)
+    return Result(
+        course.id,
+        edition.lang,
+        fmt,
+        "built",
+        path,
+        digest,
+        stamp(target),
+        size,
+        time.perf_counter() - started,
+    )
+
+
+def _write(
+    edition: Edition, fmt: str, options: BuildOptions, published: tuple[str, ...], target: Path
+) -> int:
+    if fmt == "html":
+        from packager.htmlsite import site_files
+
+        files = site_files(edition, options.project, published)
+        write_tree(target, files)
+        return sum(len(data) for data in files.values())
+    if fmt == "imscc":
+        data = cartridge_bytes(edition, options)
+    else:
+        from packager.pdfbook import pdf_bytes  # WeasyPrint: imported once per worker
+
+        data = pdf_bytes(edition, options.project)
+    write_file(target, data)
+    return len(data)
+
+
+def cartridge_bytes(edition: Edition, options: BuildOptions) -> bytes:
+    """The cartridge, validated: an invalid cartridge is never written."""
+    from packager.cartridge import cartridge_files, zip_bytes, zip_time
+    from packager.cccheck import check_cartridge
+    from packager.ccformat import DEFAULT_VERSION, VERSIONS
+
+    course = edition.course
+    version = VERSIONS[options.cc_version or course.cc_version or DEFAULT_VERSION]
+    data = zip_bytes(cartridge_files(edition, options.project, version), zip_time(course))
+    problems = Problems()
+    check_cartridge(data, f"{course.id}-{edition.lang}.imscc", problems)
+    if problems.errors:
+        raise InputError(problems.errors)
+    return data
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
