@@ -88,7 +88,11 @@ class BuildState:
                 c: [list(vars(f).values()) for f in fs] for c, fs in sorted(self.languages.items())
             },
         }
-        write_file(out / ".packager" / "state.json", json.dumps(data, indent=1).encode())
+        path, text = out / ".packager" / "state.json", json.dumps(data, indent=1).encode()
+        if (
+            not path.is_file() or path.read_bytes() != text
+        ):  # a build that did nothing writes nothing
+            write_file(path, text)
 
 
 def _plain(d: Diagnostic) -> list[object]:
@@ -111,7 +115,7 @@ def locked(out: Path) -> Iterator[None]:
     """Hold ``out``'s lock: a second build into the same folder is refused, not interleaved."""
     folder = out / ".packager"
     folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "lock").open("w") as handle:
+    with (folder / "lock").open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

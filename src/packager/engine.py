@@ -179,7 +179,7 @@ def run(options: BuildOptions, on_event: Event | None = None) -> Report:
                 for (course, lang, fmt), r in state.outputs.items()
                 if course == plan.course and r.status == "built"
             )
-            todo.append(CourseJob(options, plan.course, plan.base, plan.outputs, known))
+            todo.append(CourseJob(options, plan.course, plan.base, plan.level, plan.outputs, known))
         levels = {p.course: p.level for p in plans}
         if on_event is not None:
             on_event("", len(report.results), total)

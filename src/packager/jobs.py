@@ -47,7 +47,8 @@ class CourseJob:
 
     options: BuildOptions
     course: str
-    base: str  # digest of the course's files, the templates, the options and the packager
+    base: str  # digest of the course's files (not its templates), the options and the packager
+    level: str  # digest of everything the course's outputs are made from
     outputs: tuple[tuple[str, str], ...]
     known: tuple[tuple[tuple[str, str], Known], ...] = ()
 
@@ -56,7 +57,7 @@ class CourseJob:
 class PdfJob:
     options: BuildOptions
     course: str
-    base: str
+    level: str
     lang: str
     digest: str
 
@@ -125,9 +126,12 @@ def start_worker() -> None:
 
 @functools.lru_cache(maxsize=2)
 def _editions(
-    options: BuildOptions, course_id: str, base: str
+    options: BuildOptions, course_id: str, level: str
 ) -> tuple[tuple[Edition, ...], Problems]:
-    """The course loaded, checked and translated; the last two stay cached in each worker."""
+    """The course loaded, checked and translated; the last two stay cached in each worker.
+
+    ``level`` is the digest of all the course's inputs: any change to them is a new key.
+    """
     from packager.editions import editions
     from packager.loader import load_project
 
@@ -196,7 +200,7 @@ def _shown(path: Path, project: Path) -> str:
 def run_course(job: CourseJob) -> CourseOutcome:
     """Check the course, then render what changed (PDFs are handed back as jobs)."""
     options = job.options
-    found, problems = _editions(options, job.course, job.base)
+    found, problems = _editions(options, job.course, job.level)
     failing = _failing(problems, options.strict)
     general = [d for d in failing if _language_of(d) is None]
     warnings = tuple(d for d in problems if d.severity is Severity.WARNING)
@@ -253,7 +257,7 @@ def run_course(job: CourseJob) -> CourseOutcome:
                 )
             )
         elif fmt == "pdf":
-            pdfs.append(PdfJob(options, job.course, job.base, lang, digest))
+            pdfs.append(PdfJob(options, job.course, job.level, lang, digest))
         else:
             results.append(_render(edition, fmt, options, published, digest))
     from packager.languages import direction, native_name
@@ -267,7 +271,7 @@ def run_course(job: CourseJob) -> CourseOutcome:
 
 def run_pdf(job: PdfJob) -> Result:
     """Render one course's PDF in one language (the course comes from this worker's cache)."""
-    found, _problems = _editions(job.options, job.course, job.base)
+    found, _problems = _editions(job.options, job.course, job.level)
     edition = next((e for e in found if e.lang == job.lang), None)
     if edition is None:  # the sources changed under the build; the next build sees them
         return Result(

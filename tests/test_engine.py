@@ -1,0 +1,245 @@
+"""The build engine: incremental, parallel, sharded, and every output whole."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from packager.builder import BuildOptions
+from packager.engine import Report
+from packager.engine import run as run_engine
+from packager.output import recover, write_tree
+from tests.conftest import COURSE_YAML, INTRO, REPO, CourseFactory
+from tests.test_cli import run
+
+FAST = ("html", "imscc")  # PDFs take seconds each; the engine treats every format alike
+
+
+def _sample(tmp_path: Path) -> Path:
+    """A copy of the repository's sample project (one course, six languages)."""
+    project = tmp_path / "project"
+    for folder in ("courses", "locales", "templates"):
+        shutil.copytree(REPO / folder, project / folder)
+    return project
+
+
+def _build(project: Path, **options: object) -> Report:
+    settings: dict[str, object] = {"formats": FAST, **options}
+    out = settings.pop("out", project / "build")
+    return run_engine(BuildOptions(project=project, out=out, **settings))  # type: ignore[arg-type]
+
+
+def _built(report: Report) -> list[tuple[str, str, str]]:
+    return sorted((r.course, r.lang, r.format) for r in report.results if r.status == "built")
+
+
+def tree(folder: Path, skip: tuple[str, ...] = (".packager", "shards")) -> dict[str, str]:
+    """Every file below ``folder`` with the digest of its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.relative_to(folder).parts[0] not in skip
+    }
+
+
+def _edit_first_translation(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    marker = '\nmsgstr "'
+    start = text.index(marker, text.index("\n\n#"))  # the first entry after the header
+    path.write_text(text[: start + len(marker)] + "¡" + text[start + len(marker) :], "utf-8")
+
+
+def test_a_second_build_does_nothing_and_says_so(tmp_path: Path) -> None:
+    project = _sample(tmp_path)
+    first = run("build", "--format", "html", "--format", "imscc", cwd=project)
+    assert first.returncode == 0, first.stderr
+    assert "12 built, 0 unchanged, 0 failed" in first.stdout
+    before = {p: p.stat().st_mtime_ns for p in (project / "build").rglob("*")}
+    second = run("build", "--format", "html", "--format", "imscc", cwd=project)
+    assert second.returncode == 0, second.stderr
+    assert "nothing to do: 12 outputs up to date" in second.stdout
+    assert {p: p.stat().st_mtime_ns for p in (project / "build").rglob("*")} == before
+
+
+def test_editing_one_catalogue_rebuilds_only_that_language(tmp_path: Path) -> None:
+    project = _sample(tmp_path)
+    _build(project)
+    _edit_first_translation(project / "locales/fr/LC_MESSAGES/oer-recommendation.po")
+    report = _build(project)
+    assert _built(report) == [
+        ("oer-recommendation", "fr", "html"),
+        ("oer-recommendation", "fr", "imscc"),
+    ]
+    assert report.count("unchanged") == 10
+    assert "¡" in (project / "build/oer-recommendation/fr/html/index.html").read_text() or any(
+        "¡" in p.read_text() for p in (project / "build/oer-recommendation/fr/html").glob("*.html")
+    )
+
+
+def test_editing_a_template_rebuilds_only_the_outputs_that_use_it(tmp_path: Path) -> None:
+    project = _sample(tmp_path)
+    _build(project)
+    with (project / "templates/page.html").open("a") as handle:
+        handle.write("{# a comment #}\n")
+    assert {fmt for _c, _l, fmt in _built(_build(project))} == {"html"}
+    with (project / "templates/cartridge.html").open("a") as handle:
+        handle.write("{# a comment #}\n")
+    assert {fmt for _c, _l, fmt in _built(_build(project))} == {"imscc"}
+    with (project / "templates/partials/authors.html").open("a") as handle:
+        handle.write("{# shared by both #}\n")
+    assert len(_built(_build(project))) == 12
+
+
+def test_editing_course_yaml_rebuilds_that_course_only(make_course: CourseFactory) -> None:
+    project = make_course()
+    make_course(course_id="other")
+    assert len(_built(_build(project))) == 4
+    yaml_path = project / "courses/demo/course.yaml"
+    yaml_path.write_text(yaml_path.read_text().replace("hours: 1", "hours: 2"))
+    assert _built(_build(project)) == [("demo", "en", "html"), ("demo", "en", "imscc")]
+
+
+def test_force_rebuilds_and_a_removed_output_comes_back(make_course: CourseFactory) -> None:
+    project = make_course()
+    _build(project)
+    assert _build(project).count("unchanged") == 2
+    assert len(_built(_build(project, force=True))) == 2
+    (project / "build/demo/en/demo-en.imscc").unlink()
+    assert _built(_build(project)) == [("demo", "en", "imscc")]
+
+
+def test_a_failing_course_does_not_stop_the_others(make_course: CourseFactory) -> None:
+    project = make_course({"pages/intro.md": INTRO + "\n[broken](nowhere.md)\n"})
+    make_course(course_id="other")
+    result = run("build", "-j", "2", "--format", "html", "--json", cwd=project)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    status = {(o["course"], o["format"]): o["status"] for o in report["outputs"]}
+    assert status == {("demo", "html"): "failed", ("other", "html"): "built"}
+    (failed,) = [o for o in report["outputs"] if o["status"] == "failed"]
+    assert failed["errors"][0].startswith("courses/demo/pages/intro.md:10:")
+    assert "courses/demo/pages/intro.md:10:" in result.stderr
+    assert (project / "build/other/en/html/index.html").is_file()
+    assert not (project / "build/demo").exists()
+    # Fixed, the failed course builds and the other is left alone.
+    (project / "courses/demo/pages/intro.md").write_text(INTRO)
+    again = json.loads(run("build", "--format", "html", "--json", cwd=project).stdout)
+    assert (again["built"], again["unchanged"], again["failed"]) == (1, 1, 0)
+
+
+def test_the_catalogue_page_lists_every_course_language_and_output(tmp_path: Path) -> None:
+    project = _sample(tmp_path)
+    _build(project)
+    data = json.loads((project / "build/report.json").read_text())
+    (course,) = data["courses"]
+    assert [x["lang"] for x in course["languages"]] == ["en", "fr", "es", "ar", "zh-Hans", "ru"]
+    arabic = course["languages"][3]
+    assert arabic["direction"] == "rtl" and 0 < arabic["translated"] <= 1
+    site = arabic["outputs"]["html"]
+    assert site["path"] == "oer-recommendation/ar/html/index.html"
+    assert site["bytes"] == sum(
+        p.stat().st_size
+        for p in (project / "build/oer-recommendation/ar/html").rglob("*")
+        if p.is_file()
+    )
+    page = (project / "build/index.html").read_text()
+    assert 'href="oer-recommendation/ar/oer-recommendation-ar.imscc"' in page
+    assert 'lang="ar" dir="rtl"' in page
+
+
+def test_shards_merge_into_the_same_bytes_as_one_full_build(tmp_path: Path) -> None:
+    """Each shard runs as its own process, as on a CI matrix; their union is the full build."""
+    project = _sample(tmp_path)
+    formats = ("--format", "html", "--format", "imscc")
+    full = run("build", *formats, "--out", str(tmp_path / "full"), cwd=project)
+    assert full.returncode == 0, full.stderr
+    merged = tmp_path / "merged"
+    shares = []
+    for k in (1, 2, 3):
+        out = tmp_path / f"shard{k}"
+        result = run("build", *formats, "--shard", f"{k}/3", "--out", str(out), cwd=project)
+        assert result.returncode == 0, result.stderr
+        shares.append(set(tree(out)))
+        shutil.copytree(out, merged, dirs_exist_ok=True)
+    assert all(shares), "every shard has work with six languages and three shards"
+    assert not (shares[0] & shares[1]) and not (shares[1] & shares[2])
+    result = run("index", "--out", str(merged), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert tree(merged) == tree(tmp_path / "full")
+
+
+def test_index_refuses_an_incomplete_set_of_shards(tmp_path: Path) -> None:
+    project = _sample(tmp_path)
+    out = tmp_path / "out"
+    run("build", "--format", "html", "--shard", "1/2", "--out", str(out), cwd=project)
+    result = run("index", "--out", str(out), cwd=project)
+    assert result.returncode == 1
+    assert "error[shards]: missing shard(s) [2] of 2" in result.stderr
+
+
+@pytest.mark.parametrize("shard", ["0/2", "3/2", "x"])
+def test_a_wrong_shard_is_a_usage_error(make_course: CourseFactory, shard: str) -> None:
+    result = run("build", "--shard", shard, cwd=make_course())
+    assert result.returncode == 2
+    assert "expected K/N" in result.stderr
+
+
+def test_builds_are_identical_whatever_the_folder_and_the_number_of_workers(
+    tmp_path: Path,
+) -> None:
+    project = _sample(tmp_path)
+    moved = tmp_path / "elsewhere" / "copy"
+    shutil.copytree(project, moved)
+    assert (
+        run("build", *("--format", "html", "--format", "imscc"), "-j", "1", cwd=project).returncode
+        == 0
+    )
+    assert (
+        run("build", *("--format", "html", "--format", "imscc"), "-j", "2", cwd=moved).returncode
+        == 0
+    )
+    assert tree(project / "build") == tree(moved / "build")
+
+
+def test_a_second_build_into_a_busy_folder_is_refused(make_course: CourseFactory) -> None:
+    import fcntl
+
+    project = make_course()
+    (project / "build/.packager").mkdir(parents=True)
+    with (project / "build/.packager/lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        result = run("build", cwd=project)
+    assert result.returncode == 1
+    assert "error[build-busy]: another build is writing to this folder" in result.stderr
+
+
+def test_recover_puts_back_a_site_moved_aside_and_removes_leftovers(tmp_path: Path) -> None:
+    lang = tmp_path / "course" / "en"
+    write_tree(lang / "html", {"index.html": b"old"})
+    # What a build killed between the two renames of the fallback swap leaves:
+    (lang / ".html.old-x").mkdir()
+    (lang / "html").replace(lang / ".html.old-x" / "tree")
+    (lang / ".html.new-y").mkdir()
+    (lang / ".html.new-y" / "index.html").write_bytes(b"half")
+    (lang / ".course-en.pdf.abc.tmp").write_bytes(b"%PDF-half")
+    assert recover(tmp_path) == 3
+    assert sorted(p.name for p in lang.iterdir()) == ["html"]
+    assert (lang / "html" / "index.html").read_bytes() == b"old"
+
+
+def test_a_site_is_swapped_in_whole(tmp_path: Path) -> None:
+    write_tree(tmp_path / "html", {"index.html": b"one", "a/b.css": b"x"})
+    write_tree(tmp_path / "html", {"index.html": b"two"})
+    assert tree(tmp_path) == {"html/index.html": hashlib.sha256(b"two").hexdigest()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["html"]
+
+
+def test_yaml_errors_still_fail_with_their_place(make_course: CourseFactory) -> None:
+    project = make_course({"course.yaml": COURSE_YAML + "languages: [fr\n"})
+    result = run("build", cwd=project)
+    assert result.returncode == 1
+    assert "courses/demo/course.yaml:" in result.stderr and "Traceback" not in result.stderr
