@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from packager.cli import main
+from packager.__main__ import main
 
 if __name__ == "__main__":
     sys.argv[1:1] = ["build"]

@@ -99,7 +99,7 @@ def build(options: BuildOptions, problems: Problems) -> list[Output]:
 
     report = run(options)
     problems.items.extend(d for d in report.warnings if d not in problems.items)
-    failures = [d for r in report.failed for d in r.errors]
+    failures = [d for r in report.failed for d in r.errors] + report.errors
     if failures or (options.strict and report.warnings):
         raise InputError(sorted(set(failures + report.warnings), key=lambda d: d.sort_key()))
     return [

@@ -73,8 +73,8 @@ class BuildState:
             )
         elif result.status == "unpublished":
             self.outputs[key] = OutputRecord("unpublished", level)
-        else:  # failed: the old output stays, and the next build tries again
-            self.outputs.pop(key, None)
+        # failed: the old output stays with its record; its digest no longer matches the
+        # inputs, so the next build tries again.
 
     def write(self, out: Path) -> None:
         data = {

@@ -253,7 +253,10 @@ def build_command(
     except InputError as exc:
         state.report(list(exc.diagnostics), strict)
         sys.exit(EXIT_INPUT)
-    errors = sorted({d for r in report.failed for d in r.errors}, key=lambda d: d.sort_key())
+    errors = sorted(
+        {d for r in report.failed for d in r.errors} | set(report.errors),
+        key=lambda d: d.sort_key(),
+    )
     state.report(sorted(set(report.warnings), key=lambda d: d.sort_key()) + errors, strict)
     if as_json:
         click.echo(json.dumps(_json_report(report), indent=1, ensure_ascii=False))
@@ -262,7 +265,7 @@ def build_command(
     if report.interrupted:
         state.err.print("interrupted: finished outputs are complete, the others unchanged")
         sys.exit(130)
-    if report.failed or (strict and report.warnings):
+    if report.failed or report.errors or (strict and report.warnings):
         sys.exit(EXIT_INPUT)
 
 

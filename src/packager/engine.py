@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -48,6 +49,7 @@ class Report:
 
     results: list[Result] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    errors: list[Diagnostic] = field(default_factory=list)  # not about one output
     seconds: float = 0.0
     interrupted: bool = False
 
@@ -197,15 +199,26 @@ def run(options: BuildOptions, on_event: Event | None = None) -> Report:
         except KeyboardInterrupt:
             report.interrupted = True
         finally:
-            state.write(out)
             recover(out)  # what killed workers left behind
+            _bookkeeping(report, out, lambda: state.write(out))
         report.results.sort(key=lambda r: (r.course, r.lang, r.format))
         report.seconds = time.perf_counter() - started
         if not report.interrupted:
             from packager.catalogue_page import write_catalogue
 
-            write_catalogue(options, state)
+            _bookkeeping(report, out, lambda: write_catalogue(options, state))
     return report
+
+
+def _bookkeeping(report: Report, out: Path, write: Callable[[], None]) -> None:
+    """Write the state or the catalogue page; a failure (a full disk) is an error, not a crash."""
+    try:
+        write()
+    except OSError as exc:
+        message = f"cannot write the build's records: {exc.strerror or exc}"
+        report.errors.append(
+            Diagnostic(Location(str(out)), Severity.ERROR, "write-failed", message)
+        )
 
 
 def _execute(
@@ -224,7 +237,8 @@ def _execute(
             fn: Callable[..., CourseOutcome | Result] = (
                 run_course if isinstance(job, CourseJob) else run_pdf
             )
-            pending[pool_holder[0].submit(fn, job)] = job
+            with _sigint_deferred():  # the first submit forks the workers
+                pending[pool_holder[0].submit(fn, job)] = job
 
         for course_job in jobs:
             submit(course_job)
@@ -327,6 +341,20 @@ def _pool(workers: int) -> Iterator[list[ProcessPoolExecutor]]:
         holder[0].shutdown(wait=True, cancel_futures=True)
         raise
     holder[0].shutdown(wait=True)
+
+
+@contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back while workers are forked: an interrupt inside ``fork`` leaves the
+    interpreter's fork handlers half run (and prints their traceback); afterwards it is safe."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def default_jobs() -> int:

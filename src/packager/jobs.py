@@ -23,7 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packager.builder import BuildOptions, fewer_collections
-from packager.diagnostics import Diagnostic, InputError, Location, Problems, Severity
+from packager.diagnostics import (
+    Diagnostic,
+    InputError,
+    Location,
+    Problems,
+    Severity,
+    display_path,
+)
 from packager.digests import combine, file_digest, files_digest
 from packager.output import write_file, write_tree
 
@@ -120,6 +127,7 @@ def stamp(path: Path) -> Stamp:
 def start_worker() -> None:
     """Set up a worker process: the engine alone answers Ctrl-C, and collections are rare."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # forked with it held back
     old = gc.get_threshold()
     gc.set_threshold(max(old[0], 50_000), old[1], old[2])
 
@@ -304,6 +312,11 @@ def _render(
             size = _write(edition, fmt, options, published, target)
     except InputError as exc:
         return Result(course.id, edition.lang, fmt, "failed", path, errors=exc.diagnostics)
+    except OSError as exc:  # a full disk, a read-only folder: the old output stays as it was
+        where = Location(display_path(target, options.project))
+        message = f"cannot write the output: {exc.strerror or exc}"
+        error = Diagnostic(where, Severity.ERROR, "write-failed", message)
+        return Result(course.id, edition.lang, fmt, "failed", path, errors=(error,))
     return Result(
         course.id,
         edition.lang,
