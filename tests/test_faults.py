@@ -12,8 +12,8 @@ import hashlib
 import os
 import random
 import resource
-import signal
 import shutil
+import signal
 import subprocess
 import sys
 import time
