@@ -7,7 +7,7 @@ in one run. Only this module (and the writer) reads the disk.
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from packager import languages
 from packager.diagnostics import (
@@ -35,6 +35,7 @@ from packager.markdown import split_front_matter
 from packager.mdinline import parse_inline
 from packager.media import MediaFiles, svg_problem
 from packager.model import Author, Course, MediaCredit, Module, Page, PageKind
+from packager.names import file_name_problem, hidden_character, visible
 from packager.yamlsource import YamlNode, parse_yaml, text_lines
 
 RESERVED_PAGES = frozenset({"index", "credits"})
@@ -368,6 +369,14 @@ class _CourseReader:
                 "media-name",
                 "the file name is not valid UTF-8; rename the file",
             )
+        for name in sorted(self.media.inside | self.media.other):
+            problem = file_name_problem(name)
+            if problem:
+                self.problems.error(
+                    Location(f"{shown}/{visible(name)}"),
+                    "media-name",
+                    f"{problem}; rename the file",
+                )
         for name in sorted(self.media.other):
             self.problems.warning(
                 Location(f"{shown}/{name}"),
@@ -414,6 +423,14 @@ class _CourseReader:
         credits: list[MediaCredit] = []
         for key, value in node.pairs:
             path = key.text.removeprefix("media/")
+            pure = PurePosixPath(path)
+            if pure.is_absolute() or ".." in pure.parts or "\\" in path:
+                self.problems.error(
+                    key.location,
+                    "path-outside-course",
+                    f"the credit names {key.text!r}, which is outside the course's media/ folder",
+                )
+                continue
             if path not in media_files:
                 self.problems.error(
                     key.location,
@@ -464,6 +481,15 @@ class _CourseReader:
                     ok = False
                     continue
                 page_id = page_id.removeprefix("pages/").removesuffix(".md")
+                hidden = hidden_character(page_id)
+                if hidden is not None:
+                    p.error(
+                        page_node.location,
+                        "page-id",
+                        f"the page name {page_id!r} holds an invisible or direction-changing character ({hidden})",
+                    )
+                    ok = False
+                    continue
                 if page_id in listed:
                     p.error(
                         page_node.location,
