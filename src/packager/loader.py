@@ -157,6 +157,7 @@ class _CourseReader:
         self.problems = problems
         self.media = MediaFiles()
         self.pages_found: dict[str, Path] = {}
+        self.pages_refused: set[str] = set()  # page files already reported as unusable
 
     def read(self, node: YamlNode) -> Course | None:
         p = self.problems
@@ -313,12 +314,20 @@ class _CourseReader:
         root = self.root.resolve()
         pages: dict[str, Path] = {}
         for path in sorted(folder.glob("*.md")):
-            shown = Location(display_path(path, self.project))
+            shown = Location(visible(display_path(path, self.project)))
             try:
                 target = path.resolve()
             except (OSError, RuntimeError):  # a link loop
                 target = path
-            if not target.is_relative_to(root):
+            self.pages_refused.add(path.stem)
+            hidden = hidden_character(path.name)
+            if hidden is not None:
+                self.problems.error(
+                    shown,
+                    "page-id",
+                    f"the file name holds an invisible or direction-changing character ({hidden}); rename the file",
+                )
+            elif not target.is_relative_to(root):
                 self.problems.error(
                     shown, "path-outside-course", "the page is a link to a file outside the course"
                 )
@@ -332,6 +341,7 @@ class _CourseReader:
                 )
             else:
                 pages[path.stem] = path
+                self.pages_refused.discard(path.stem)
         return pages
 
     def _cc_version(self, node: YamlNode | None) -> str | None:
@@ -500,11 +510,12 @@ class _CourseReader:
                     continue
                 listed[page_id] = page_node.location
                 if page_id not in pages_found:
-                    p.error(
-                        page_node.location,
-                        "missing-page",
-                        f"the page {page_id!r} has no file pages/{page_id}.md{suggest(page_id, pages_found)}",
-                    )
+                    if page_id not in self.pages_refused:  # else its file has said why
+                        p.error(
+                            page_node.location,
+                            "missing-page",
+                            f"the page {page_id!r} has no file pages/{page_id}.md{suggest(page_id, pages_found)}",
+                        )
                     ok = False
                     continue
                 page = self._page(page_id, pages_found[page_id])
