@@ -627,6 +627,14 @@ CASES = [
         ),
     ),
     Case(
+        "remote-image",
+        "paths",
+        {"pages/intro.md": page("![x](https://example.org/x.png)\n")},
+        (
+            f"{I}:8:6: error[remote-media]: images must be files in the course's media/ folder, not 'https://example.org/x.png' (the course must work offline)",
+        ),
+    ),
+    Case(
         "cover-outside",
         "paths",
         {"course.yaml": COURSE_YAML + "cover: media/../../../etc/passwd\n"},
@@ -704,6 +712,17 @@ CASES = [
         (
             f"{MEDIA}/notes.txt.:1:1: error[media-name]: 'notes.txt.' ends with a dot or a space, which Windows drops; rename the file",
             f"{MEDIA}/notes.txt.:1:1: warning[media-type]: this type of file is not published (only images, documents, audio and video)",
+        ),
+    ),
+    Case(
+        "svg-with-an-external-entity",
+        "paths",
+        {
+            "media/x.svg": '<!DOCTYPE svg [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            '<svg xmlns="http://www.w3.org/2000/svg">&e;</svg>'
+        },
+        (
+            f"{MEDIA}/x.svg:1:1: error[unsafe-svg]: unsafe SVG: it contains '<!ENTITY'; SVG files may not hold scripts, event handlers or links to other sites",
         ),
     ),
     # text
@@ -1354,3 +1373,32 @@ def test_a_ten_megabyte_page_builds(make_course: CourseFactory, tmp_path: Path) 
     assert isinstance(source, str) and len(source.encode()) > 10 * 10**6
     site = built("ten-megabyte-page", make_course, tmp_path, "html") / "html"
     assert (site / "intro.html").stat().st_size > 10 * 10**6
+
+
+@pytest.mark.parametrize("name", ["../escape.html", "/tmp/escape.html", "a/../../escape.html"])
+def test_the_writer_refuses_paths_out_of_the_output_folder(tmp_path: Path, name: str) -> None:
+    from packager.output import write_tree
+
+    target = tmp_path / "out" / "site"
+    with pytest.raises(ValueError, match="refusing to write outside the output folder"):
+        write_tree(target, {"index.html": b"ok", name: b"x"})
+    assert not target.exists()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["out"]
+
+
+def test_security_md_names_only_tests_and_cases_that_exist() -> None:
+    """SECURITY.md says which test proves each guarantee: each name it gives must exist."""
+    import re
+
+    from tests.conftest import REPO
+
+    text = (REPO / "SECURITY.md").read_text()
+    for path, name in re.findall(r"`(tests/test_\w+\.py)::(\w+)`", text):
+        assert f"def {name}(" in (REPO / path).read_text(), f"{path}::{name}"
+    for name in re.findall(r"`(test_\w+)`", text):
+        assert any(f"def {name}(" in p.read_text() for p in (REPO / "tests").glob("test_*.py")), (
+            name
+        )
+    cases = {c.id for c in CASES}
+    quoted = set(re.findall(r"`([a-z0-9]+(?:-[a-z0-9]+)+)`", text))
+    assert not quoted - cases, quoted - cases
