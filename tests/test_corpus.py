@@ -323,6 +323,22 @@ CASES = [
         ),
     ),
     Case(
+        "unknown-licence",
+        "course",
+        {"course.yaml": yaml("license: CC-BY-4.0", "license: CC-BY-SA")},
+        (
+            f"{Y}:5:10: error[unknown-license]: unknown licence 'CC-BY-SA' (did you mean 'CC-BY-SA-4.0'?); "
+            "use an SPDX id: CC-BY-4.0, CC-BY-SA-4.0, CC-BY-NC-4.0, CC-BY-NC-SA-4.0, CC-BY-ND-4.0, "
+            "CC-BY-NC-ND-4.0, CC0-1.0",
+        ),
+    ),
+    Case(
+        "negative-number",
+        "course",
+        {"course.yaml": yaml("hours: 1", "hours: -1")},
+        (f"{Y}:9:8: error[range]: 'hours' must be more than 0",),
+    ),
+    Case(
         "no-front-matter",
         "course",
         {"pages/intro.md": "Just text.\n"},
@@ -557,6 +573,61 @@ CASES = [
         (
             f"{I}:8:1: error[raw-html]: this HTML comment is never closed with '-->', so it would hide the rest of the page",
         ),
+    ),
+    Case(
+        "unknown-box",
+        "markdown",
+        {"pages/intro.md": page("::: actvity\nText.\n:::\n")},
+        (
+            f"{I}:8:5: error[unknown-box]: unknown box type 'actvity' (did you mean 'activity'?); use one of: "
+            "objectives, key-points, activity, reflection, definition, reading, case-study, note, summary, "
+            "discussion, question",
+        ),
+    ),
+    Case(
+        "heading-levels",
+        "markdown",
+        {"pages/intro.md": INTRO + "\n# Big title\n\n#### Too deep\n"},
+        (
+            f"{I}:10:1: warning[heading-level]: the page title is the page's only level-1 heading; start headings at ##",
+            f"{I}:12:1: warning[heading-level]: heading level 4 follows level 1; do not skip levels",
+        ),
+        exit=0,
+    ),
+    Case(
+        "question-without-options",
+        "markdown",
+        {"pages/quiz.md": quiz("::: question single-choice\nPick.\n:::\n")},
+        (f"{Q}:7:1: error[no-options]: question 1 has no list of options",),
+    ),
+    Case(
+        "question-without-prompt",
+        "markdown",
+        {"pages/quiz.md": quiz("::: question single-choice\n- [x] A\n- [ ] B\n:::\n")},
+        (f"{Q}:7:1: error[no-prompt]: question 1 has no question text before its options",),
+    ),
+    Case(
+        "option-without-marker",
+        "markdown",
+        {"pages/quiz.md": quiz("::: question single-choice\nPick.\n\n- A\n- [x] B\n:::\n")},
+        (
+            f"{Q}:10:1: error[option-marker]: an option starts with [x] (a correct answer) or [ ] (a wrong one)",
+        ),
+    ),
+    Case(
+        "unknown-question-type",
+        "markdown",
+        {"pages/quiz.md": quiz("::: question multiple-choice\nPick.\n\n- [x] A\n- [ ] B\n:::\n")},
+        (
+            f"{Q}:7:5: error[question-type]: unknown question type 'multiple-choice' (did you mean 'single-choice'?); "
+            "use one of: single-choice, multiple-response, true-false, short-answer",
+        ),
+    ),
+    Case(
+        "missing-image",
+        "markdown",
+        {"pages/intro.md": page("See ![a picture](media/nothere.png).\n")},
+        (f"{I}:8:18: error[missing-media]: the image file 'media/nothere.png' does not exist",),
     ),
     # paths
     Case(
