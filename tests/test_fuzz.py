@@ -400,10 +400,12 @@ def test_a_cartridge_with_mutated_xml_gives_located_errors(
         max_size=5,
     )
 )
+@example(["\x00"])
 def test_a_cartridge_with_hostile_entry_names_gives_located_errors(names: list[str]) -> None:
     files = dict(_cartridge())
     for name in names:
-        files[name or "empty"] = b"x"
+        # zipfile cuts a name at NUL (and then fails on an empty one): that is the writer's limit.
+        files[name.split("\x00", 1)[0] or "empty"] = b"x"
     _located(_zip(files))
 
 
