@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from packager.diagnostics import Problems
 from packager.loader import load_course
 from packager.model import Course
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Hypothesis budgets: small by default so the suite stays fast; HYPOTHESIS_PROFILE=long for a
+# longer local run. Tests that set max_examples themselves keep their own budget.
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile(
+    "packager", max_examples=100, deadline=None, suppress_health_check=_SLOW_OK
+)
+settings.register_profile("long", max_examples=5000, deadline=None, suppress_health_check=_SLOW_OK)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "packager"))
 
 COURSE_YAML = """\
 id: demo

@@ -376,30 +376,6 @@ def _raw_zip(entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-def test_not_a_zip() -> None:
-    assert _problems(b"just text") == [
-        "x.imscc:1:1: error[cc-zip]: this is not a zip file, so not a cartridge"
-    ]
-
-
-def test_entries_escaping_the_zip_are_refused() -> None:
-    link = zipfile.ZipInfo("pages/link")
-    link.external_attr = (0o120777) << 16
-    data = _raw_zip(
-        [
-            ("../evil.txt", b"x"),
-            ("/etc/passwd", b"x"),
-            (link, b"/etc/passwd"),
-            ("imsmanifest.xml", b"<x/>"),
-        ]
-    )
-    assert _problems(data) == [
-        "x.imscc:1:1: error[cc-path]: the entry '../evil.txt' points outside the cartridge",
-        "x.imscc:1:1: error[cc-path]: the entry '/etc/passwd' points outside the cartridge",
-        "x.imscc:1:1: error[cc-path]: the entry 'pages/link' is a symbolic link",
-    ]
-
-
 def test_a_zip_bomb_is_refused_unread() -> None:
     bomb = _raw_zip([("imsmanifest.xml", b"<x/>"), ("big.txt", b"\0" * (8 * 2**20))])
     assert _problems(bomb) == [
@@ -407,14 +383,6 @@ def test_a_zip_bomb_is_refused_unread() -> None:
     ]
     limits = Limits(total=2**20, ratio=10**9)
     assert _problems(bomb, limits)[0].endswith("more than 1048576")
-
-
-def test_external_entities_are_never_resolved() -> None:
-    manifest = b'<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<manifest xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1">&x;</manifest>'
-    found = _problems(_raw_zip([("imsmanifest.xml", manifest)]))
-    assert found == [
-        "x.imscc/imsmanifest.xml:1:1: error[cc-dtd]: a DOCTYPE is not allowed (entities and DTDs are never resolved)"
-    ]
 
 
 def test_check_command_on_cartridges(make_course: CourseFactory, tmp_path: Path) -> None:

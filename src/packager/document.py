@@ -67,6 +67,9 @@ RESERVED_IDS = frozenset({"main", "course-nav", "footnotes-title", "page-objecti
 _GENERATED_ID = re.compile(r"^(fn\d|fnref\d|box-\d|question-\d)")
 _CLOSE_LINE = re.compile(r"^:{3,}\s*$")
 _SLUG_DROP = re.compile(r"[^\w\- ]+")
+#: HTML comments: the only HTML a block may hold (translator directives); anything beside them
+#: on the block's lines would be dropped from the page without a word, so it is an error.
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -349,6 +352,20 @@ class _Reader:
 
     def _html_block(self, token: Token) -> None:
         text = token.content.strip()
+        if text.startswith("<!--") and "-->" not in text:
+            self.problems.error(
+                self.loc(token),
+                "raw-html",
+                "this HTML comment is never closed with '-->', so it would hide the rest of the page",
+            )
+            return
+        if text.startswith("<!--") and _COMMENT.sub("", text).strip():
+            self.problems.error(
+                self.loc(token),
+                "raw-html",
+                "write nothing after a comment's '-->' on its line: it would be left out of the page",
+            )
+            return
         if text.startswith("<!--"):
             directive = re.match(r"<!--\s*i18n:(\S+)", text)
             if directive and directive.group(1) not in ("skip", "comment", "context"):
@@ -457,6 +474,14 @@ class _Reader:
                 self.media_links.append(ImageRef(path, "", location))
             return
         pure = PurePosixPath(path)
+        if pure.is_absolute() or ".." in pure.parts or "\\" in path:
+            self.problems.error(
+                location,
+                "path-outside-course",
+                f"the link {path!r} points outside the course; link to a page like 'welcome.md' "
+                "or to a file in media/",
+            )
+            return
         if pure.suffix != ".md" or len(pure.parts) != 1:
             self.problems.error(
                 location,

@@ -7,6 +7,7 @@ gets a warning that says how far it is. The source language is always published.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -14,15 +15,15 @@ from packager import languages
 from packager.diagnostics import Location, Problems, display_path
 from packager.locales import (
     UiCatalogue,
-    catalogue_languages,
-    catalogue_path,
+    bcp47,
+    catalogue_files,
     gettext_code,
     language_catalogue,
     ui_catalogue,
 )
 from packager.messages import course_messages
 from packager.model import Course, TranslationCredit
-from packager.translate import translate_course
+from packager.translate import Translation, translate_course
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,13 @@ def editions(
         own = Problems()
         catalogue = language_catalogue(project, course.id, lang, own, allow_fuzzy=preview)
         if catalogue is None:
-            _downgrade(own, problems)
+            # No file, or one no gettext tool can read (syntax, encoding, duplicates): whether
+            # the language would be published is unknowable, and the file is broken either way.
+            problems.extend(own)
             continue
         if keys is None:
             keys = message_keys(course)
+        _check_stale(catalogue.lookup, keys, course.id, own)
         share = sum(1 for key in keys if key in catalogue.lookup) / len(keys) if keys else 1.0
         if share * 100 < course.min_translated:
             problems.warning(
@@ -81,16 +85,25 @@ def editions(
                 catalogue.credit,
             )
         )
-    for lang in catalogue_languages(project, course.id):
+    for path in catalogue_files(project, course.id):
+        folder = path.parent.parent.name
+        lang = bcp47(folder)
+        where = Location(display_path(path, project))
         if not languages.is_known(lang):
             problems.error(
-                Location(display_path(catalogue_path(project, lang, course.id), project)),
+                where,
                 "invalid-language",
-                f"the folder locales/{gettext_code(lang)} is not a language code Babel knows",
+                f"the folder locales/{folder} is not a language code Babel knows",
+            )
+        elif folder != gettext_code(lang):
+            problems.error(
+                where,
+                "invalid-language",
+                f"the folder locales/{folder} must be called {gettext_code(lang)}, as gettext tools expect",
             )
         elif lang not in course.languages and lang != course.language:
             problems.warning(
-                Location(display_path(catalogue_path(project, lang, course.id), project)),
+                where,
                 "language-not-listed",
                 f"there is a catalogue for {lang!r}, but course.yaml does not list it in 'languages'",
             )
@@ -104,6 +117,24 @@ def editions(
         Edition(replace(c, translations=credits), lang, ui, share, preview)
         for lang, c, ui, share, _credit in found
     ]
+
+
+def _check_stale(
+    lookup: Mapping[tuple[str | None, str], Translation],
+    keys: set[tuple[str | None, str]],
+    course_id: str,
+    problems: Problems,
+) -> None:
+    """One warning when translations match no text of the course (an older catalogue)."""
+    stale = sorted(t.location for key, t in lookup.items() if key not in keys)
+    if stale:
+        count = "1 translation matches" if len(stale) == 1 else f"{len(stale)} translations match"
+        problems.warning(
+            stale[0],
+            "po-stale",
+            f"the catalogue is older than the course: {count} no text of it (the first here); "
+            f"run 'packager update {course_id}' to keep them as fuzzy suggestions",
+        )
 
 
 def _downgrade(own: Problems, problems: Problems) -> None:

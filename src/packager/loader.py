@@ -7,7 +7,7 @@ in one run. Only this module (and the writer) reads the disk.
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from packager import languages
 from packager.diagnostics import (
@@ -35,6 +35,7 @@ from packager.markdown import split_front_matter
 from packager.mdinline import parse_inline
 from packager.media import MediaFiles, svg_problem
 from packager.model import Author, Course, MediaCredit, Module, Page, PageKind
+from packager.names import file_name_problem, hidden_character, visible
 from packager.yamlsource import YamlNode, parse_yaml, text_lines
 
 RESERVED_PAGES = frozenset({"index", "credits"})
@@ -156,6 +157,7 @@ class _CourseReader:
         self.problems = problems
         self.media = MediaFiles()
         self.pages_found: dict[str, Path] = {}
+        self.pages_refused: set[str] = set()  # page files already reported as unusable
 
     def read(self, node: YamlNode) -> Course | None:
         p = self.problems
@@ -312,12 +314,20 @@ class _CourseReader:
         root = self.root.resolve()
         pages: dict[str, Path] = {}
         for path in sorted(folder.glob("*.md")):
-            shown = Location(display_path(path, self.project))
+            shown = Location(visible(display_path(path, self.project)))
             try:
                 target = path.resolve()
             except (OSError, RuntimeError):  # a link loop
                 target = path
-            if not target.is_relative_to(root):
+            self.pages_refused.add(path.stem)
+            hidden = hidden_character(path.name)
+            if hidden is not None:
+                self.problems.error(
+                    shown,
+                    "page-id",
+                    f"the file name holds an invisible or direction-changing character ({hidden}); rename the file",
+                )
+            elif not target.is_relative_to(root):
                 self.problems.error(
                     shown, "path-outside-course", "the page is a link to a file outside the course"
                 )
@@ -331,6 +341,7 @@ class _CourseReader:
                 )
             else:
                 pages[path.stem] = path
+                self.pages_refused.discard(path.stem)
         return pages
 
     def _cc_version(self, node: YamlNode | None) -> str | None:
@@ -368,6 +379,14 @@ class _CourseReader:
                 "media-name",
                 "the file name is not valid UTF-8; rename the file",
             )
+        for name in sorted(self.media.inside | self.media.other):
+            problem = file_name_problem(name)
+            if problem:
+                self.problems.error(
+                    Location(f"{shown}/{visible(name)}"),
+                    "media-name",
+                    f"{problem}; rename the file",
+                )
         for name in sorted(self.media.other):
             self.problems.warning(
                 Location(f"{shown}/{name}"),
@@ -414,6 +433,14 @@ class _CourseReader:
         credits: list[MediaCredit] = []
         for key, value in node.pairs:
             path = key.text.removeprefix("media/")
+            pure = PurePosixPath(path)
+            if pure.is_absolute() or ".." in pure.parts or "\\" in path:
+                self.problems.error(
+                    key.location,
+                    "path-outside-course",
+                    f"the credit names {key.text!r}, which is outside the course's media/ folder",
+                )
+                continue
             if path not in media_files:
                 self.problems.error(
                     key.location,
@@ -464,6 +491,15 @@ class _CourseReader:
                     ok = False
                     continue
                 page_id = page_id.removeprefix("pages/").removesuffix(".md")
+                hidden = hidden_character(page_id)
+                if hidden is not None:
+                    p.error(
+                        page_node.location,
+                        "page-id",
+                        f"the page name {page_id!r} holds an invisible or direction-changing character ({hidden})",
+                    )
+                    ok = False
+                    continue
                 if page_id in listed:
                     p.error(
                         page_node.location,
@@ -474,11 +510,12 @@ class _CourseReader:
                     continue
                 listed[page_id] = page_node.location
                 if page_id not in pages_found:
-                    p.error(
-                        page_node.location,
-                        "missing-page",
-                        f"the page {page_id!r} has no file pages/{page_id}.md{suggest(page_id, pages_found)}",
-                    )
+                    if page_id not in self.pages_refused:  # else its file has said why
+                        p.error(
+                            page_node.location,
+                            "missing-page",
+                            f"the page {page_id!r} has no file pages/{page_id}.md{suggest(page_id, pages_found)}",
+                        )
                     ok = False
                     continue
                 page = self._page(page_id, pages_found[page_id])

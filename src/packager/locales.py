@@ -48,12 +48,17 @@ def catalogue_path(project: Path, lang: str, domain: str) -> Path:
     return project / "locales" / gettext_code(lang) / "LC_MESSAGES" / f"{domain}.po"
 
 
-def catalogue_languages(project: Path, domain: str) -> list[str]:
-    """BCP 47 tags of the languages that have a catalogue for ``domain``."""
+def catalogue_files(project: Path, domain: str) -> list[Path]:
+    """Every catalogue of ``domain`` in ``locales/``, whatever its language folder is called."""
     folder = project / "locales"
     if not folder.is_dir():
         return []
-    return sorted(bcp47(p.parent.parent.name) for p in folder.glob(f"*/LC_MESSAGES/{domain}.po"))
+    return sorted(folder.glob(f"*/LC_MESSAGES/{domain}.po"))
+
+
+def catalogue_languages(project: Path, domain: str) -> list[str]:
+    """BCP 47 tags of the languages that have a catalogue for ``domain``."""
+    return sorted(bcp47(p.parent.parent.name) for p in catalogue_files(project, domain))
 
 
 def load(path: Path, project: Path, problems: Problems) -> Catalogue | None:

@@ -101,7 +101,27 @@ def parse_yaml(
         return None
     if node is None:
         return None
-    return _convert(node, path, problems, line_offset, set())
+    aliased: list[yaml.Node] = []
+    converted = _convert(node, path, problems, line_offset, set(), aliased)
+    if aliased:
+        _report_aliases(text, path, problems, line_offset)
+    return converted
+
+
+def _report_aliases(text: str, path: str, problems: Problems, offset: int) -> None:
+    """One error per anchor, where it is first used: composed nodes no longer know that place."""
+    reported: set[str] = set()
+    for event in yaml.parse(text, Loader=_LOADER):
+        anchor = getattr(event, "anchor", None) or ""
+        if isinstance(event, yaml.AliasEvent) and anchor not in reported:
+            reported.add(anchor)
+            mark = event.start_mark
+            line, col = (mark.line, mark.column) if mark is not None else (0, 0)
+            problems.error(
+                Location(path, line + 1 + offset, col + 1),
+                "yaml-alias",
+                f"this value is repeated with a YAML alias (*{anchor}); aliases are not supported, write it out",
+            )
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -110,34 +130,36 @@ def _char_at(text: str, line: int, column: int) -> str:
 
 
 def _convert(
-    node: yaml.Node, path: str, problems: Problems, offset: int, seen: set[int]
-) -> YamlNode:
+    node: yaml.Node,
+    path: str,
+    problems: Problems,
+    offset: int,
+    seen: set[int],
+    aliased: list[yaml.Node],
+) -> YamlNode | None:
+    """``node`` as a :class:`YamlNode`; None for an alias, which ``aliased`` records."""
     loc = Location(path, node.start_mark.line + 1 + offset, node.start_mark.column + 1)
     # Every node is visited once; meeting one again means an alias (*name). Refusing them all
     # keeps a 250-byte "alias bomb" from expanding into millions of nodes.
     if id(node) in seen:
-        if -id(node) not in seen:  # report each anchored value once
-            seen.add(-id(node))
-            problems.error(
-                loc,
-                "yaml-alias",
-                "this value is repeated with a YAML alias (*name); aliases are not supported, write it out",
-            )
-        return YamlNode("scalar", loc, "tag:yaml.org,2002:null")
+        aliased.append(node)
+        return None
     seen.add(id(node))
     if node.tag not in _STANDARD_TAGS:
         problems.error(loc, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
     if isinstance(node, yaml.ScalarNode):
         return YamlNode("scalar", loc, node.tag, str(node.value), quoted=node.style in ("'", '"'))
     if isinstance(node, yaml.SequenceNode):
-        items = tuple(_convert(child, path, problems, offset, seen) for child in node.value)
-        return YamlNode("seq", loc, node.tag, items=items)
+        items = (_convert(child, path, problems, offset, seen, aliased) for child in node.value)
+        return YamlNode("seq", loc, node.tag, items=tuple(i for i in items if i is not None))
     assert isinstance(node, yaml.MappingNode)
     pairs: list[tuple[YamlNode, YamlNode]] = []
     keys: dict[str, Location] = {}
     for key_node, value_node in node.value:
-        key = _convert(key_node, path, problems, offset, seen)
-        value = _convert(value_node, path, problems, offset, seen)
+        key = _convert(key_node, path, problems, offset, seen, aliased)
+        value = _convert(value_node, path, problems, offset, seen, aliased)
+        if key is None or value is None:
+            continue
         if key.kind != "scalar":
             problems.error(key.location, "yaml-key", "a key must be a plain word")
             continue
