@@ -143,7 +143,8 @@ AUDIT_JS = """async () => {
     images: all("img").map((i) => ({src: i.getAttribute("src"), alt: i.getAttribute("alt"),
                                     width: i.getAttribute("width"), height: i.getAttribute("height")})),
     fallbacks: all(".fallback").map((e) => ({lang: e.getAttribute("lang"), dir: e.getAttribute("dir"),
-                                             direction: getComputedStyle(e).direction})),
+                                             direction: getComputedStyle(e).direction,
+                                             block: getComputedStyle(e.parentElement).direction})),
     ltr: all("code, pre, kbd, .url").map((e) => getComputedStyle(e).direction),
     overflow: root.scrollWidth - root.clientWidth,
     cls,
@@ -249,7 +250,8 @@ def test_fallback_paragraphs_keep_their_language_and_direction(
     found = _audit_pages(browser, f"{fallback_site}/ar/html", ["what-are-oer.html"])
     audit = found["what-are-oer.html"]
     assert (audit["lang"], audit["dir"]) == ("ar", "rtl")
-    assert audit["fallbacks"] == [{"lang": "en", "dir": "ltr", "direction": "ltr"}]
+    # The untranslated paragraph is English, and runs left to right from its first line on.
+    assert audit["fallbacks"] == [{"lang": "en", "dir": "ltr", "direction": "ltr", "block": "ltr"}]
     assert audit["violations"] == []
 
 
@@ -322,19 +324,21 @@ def test_quiz_self_check_with_the_keyboard_alone(page: Any, site_url: str, lang:
         assert texts["correct"] != "Correct.", "the feedback speaks the page's language"
     first = page.locator(".question").first
     result = first.locator(".question-result")
+    verdict, notes = result.locator(".question-verdict"), result.locator(".question-note")
     assert result.get_attribute("role") == "status"
 
     _tab_to(page, "#question-1 .question-check")  # checking with no answer asks for one
     page.keyboard.press("Enter")
-    assert result.text_content() == texts["choose"]
+    assert result.text_content() == verdict.text_content() == texts["choose"]
 
     page.keyboard.press("Shift+Tab")  # back to the radio group: Space picks 2002, a wrong answer
     page.keyboard.press("Space")
     assert first.locator("input").nth(0).is_checked()
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    assert result.text_content().startswith(texts["wrong"])
-    assert "2002" in result.text_content()  # the chosen option's own feedback follows
+    assert verdict.text_content() == texts["wrong"]
+    assert "2002" in notes.text_content()  # the chosen option's own feedback, on its own line
+    assert notes.bounding_box()["y"] > verdict.bounding_box()["y"]
     assert "is-wrong" in result.get_attribute("class")
 
     page.keyboard.press("Shift+Tab")  # the arrows move the choice: down three, to 2019
@@ -343,7 +347,8 @@ def test_quiz_self_check_with_the_keyboard_alone(page: Any, site_url: str, lang:
     assert first.locator("input").nth(3).is_checked()
     page.keyboard.press("Tab")
     page.keyboard.press("Space")
-    assert result.text_content().startswith(texts["correct"])
+    assert verdict.text_content() == texts["correct"]
+    assert "2019" in notes.text_content()
     assert "is-correct" in result.get_attribute("class")
 
     _tab_to(page, "#question-1 summary")  # the answer opens from the keyboard too
