@@ -146,6 +146,7 @@ AUDIT_JS = """async () => {
                                              direction: getComputedStyle(e).direction,
                                              block: getComputedStyle(e.parentElement).direction})),
     ltr: all("code, pre, kbd, .url").map((e) => getComputedStyle(e).direction),
+    emphasis: all("main em").map((e) => getComputedStyle(e).fontStyle),
     overflow: root.scrollWidth - root.clientWidth,
     cls,
     rules: result.passes.length + result.violations.length,
@@ -217,6 +218,30 @@ def test_every_page_states_its_language_and_direction(audits: Any, lang: str) ->
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_emphasis_is_italic_only_in_scripts_that_have_italics(audits: Any, lang: str) -> None:
+    """A browser slants Arabic and Chinese letters that have no italic: bold stands in there."""
+    styles = {style for audit in audits(lang).values() for style in audit["emphasis"]}
+    assert styles == ({"normal"} if lang in ("ar", "zh-Hans") else {"italic"})
+
+
+FONTS = {"ar": "Noto Naskh Arabic", "zh-Hans": "Noto Sans CJK SC"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_text_is_set_in_a_face_made_for_its_script(page: Any, site_url: str, lang: str) -> None:
+    """The fonts ./dev installs (Noto) draw each script, not a fallback picked by chance."""
+    page.goto(f"{site_url}/{lang}/html/what-are-oer.html")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "main h2 + p"})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    most = max(fonts, key=lambda f: f["glyphCount"])["familyName"]
+    assert most == FONTS.get(lang, "Noto Sans"), fonts
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_headings_are_in_order(audits: Any, lang: str) -> None:
     """One h1 per page, and no heading skips a level on the way down."""
     for name, audit in audits(lang).items():
@@ -259,13 +284,33 @@ def test_fallback_paragraphs_keep_their_language_and_direction(
 
 
 def _focused(tab: Any) -> dict[str, Any]:
+    """The focused element, its outline, and the colour just outside it (what the ring is on)."""
     return tab.evaluate("""() => {
       const e = document.activeElement, style = getComputedStyle(e), box = e.getBoundingClientRect();
+      let behind = "rgb(255, 255, 255)";
+      const x = Math.max(0, box.left - 3), y = box.top + box.height / 2;
+      for (const under of document.elementsFromPoint(x, y)) {
+        const colour = getComputedStyle(under).backgroundColor;
+        if (!e.contains(under) && colour !== "rgba(0, 0, 0, 0)") { behind = colour; break; }
+      }
       return {tag: e.tagName.toLowerCase(), id: e.id, cls: e.className, text: e.textContent.trim(),
               type: e.getAttribute("type"), href: e.getAttribute("href"),
               outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+              colour: style.outlineColor, behind,
               top: box.top, bottom: box.bottom, height: box.height};
     }""")
+
+
+def _contrast(one: str, two: str) -> float:
+    """WCAG contrast ratio of two CSS ``rgb(...)`` colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in colour[colour.index("(") + 1 : -1].split(",")[:3]]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(one), luminance(two)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 def _tab_to(tab: Any, selector: str, *, limit: int = 80) -> None:
@@ -279,7 +324,8 @@ def _tab_to(tab: Any, selector: str, *, limit: int = 80) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_keyboard_focus_is_always_visible(page: Any, site_url: str, lang: str) -> None:
-    """Tab through a whole page: every stop shows a thick outline and is scrolled into view."""
+    """Tab through a whole page: every stop shows a thick outline that stands out from what
+    it is drawn on (3:1), and is scrolled into view."""
     page.goto(f"{site_url}/{lang}/html/what-are-oer.html")
     seen: list[dict[str, Any]] = []
     for _ in range(120):
@@ -292,6 +338,7 @@ def test_keyboard_focus_is_always_visible(page: Any, site_url: str, lang: str) -
             break
         seen.append(focus)
         assert focus["outline"] != "none" and focus["width"] >= 2, focus
+        assert _contrast(focus["colour"], focus["behind"]) >= 3, focus  # WCAG 1.4.11
         assert focus["bottom"] > 0 and focus["top"] < DESKTOP["height"], focus
     assert seen[0]["cls"] == "skip-link"
     assert len(seen) >= 20, "every link, radio group, button and summary is a stop"
