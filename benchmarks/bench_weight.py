@@ -46,8 +46,8 @@ def page_weight(page: Path) -> PageWeight:
     """The weight of the built page ``page``, following its local stylesheet and script links."""
     data = page.read_bytes()
     root = lxml_html.fromstring(data)
-    css = {str(href) for href in root.xpath("//link[@rel='stylesheet']/@href")}
-    js = {str(src) for src in root.xpath("//script/@src")}
+    css = {e.get("href", "") for e in root.iter("link") if e.get("rel") == "stylesheet"}
+    js = {e.get("src", "") for e in root.iter("script") if e.get("src")}
 
     def size(refs: set[str]) -> int:
         return sum((page.parent / ref).stat().st_size for ref in refs if "://" not in ref)
