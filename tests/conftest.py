@@ -111,3 +111,20 @@ def sample_project(tmp_path: Path) -> Path:
     """A copy of the repository's courses (the sample course) in a temporary project."""
     shutil.copytree(REPO / "courses", tmp_path / "courses")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def sample_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample course's HTML site in every language, built once per session.
+
+    Returns the course folder: ``<lang>/html/`` beside each other, as ``packager build`` lays
+    them out (the language switcher links across them).
+    """
+    from packager.builder import BuildOptions, build
+
+    out = tmp_path_factory.mktemp("sample-sites")
+    options = BuildOptions(
+        project=REPO, out=out, courses=("oer-recommendation",), formats=("html",)
+    )
+    build(options, Problems())
+    return out / "oer-recommendation"

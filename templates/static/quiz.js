@@ -15,6 +15,21 @@
   function normalise(value) {
     return digits(value.normalize("NFKC")).trim().replace(/\s+/g, " ").toLocaleLowerCase(lang);
   }
+  // The verdict in bold, then the chosen options' own feedback as plain text on lines of its own.
+  function show(result, kind, verdict, notes) {
+    result.className = "question-result" + (kind ? " is-" + kind : "");
+    result.textContent = "";
+    var strong = document.createElement("strong");
+    strong.className = "question-verdict";
+    strong.textContent = verdict;
+    result.appendChild(strong);
+    notes.forEach(function (note) {
+      var line = document.createElement("span");
+      line.className = "question-note";
+      line.textContent = " " + note;
+      result.appendChild(line);
+    });
+  }
 
   document.querySelectorAll(".question").forEach(function (question) {
     var button = question.querySelector(".question-check");
@@ -42,14 +57,12 @@
           if (input.checked !== input.hasAttribute("data-correct")) { correct = false; }
         });
         if (chosen === 0) {
-          result.className = "question-result";
-          result.textContent = say("choose", "Choose an answer first.");
+          show(result, "", say("choose", "Choose an answer first."), []);
           return;
         }
       }
-      result.className = "question-result " + (correct ? "is-correct" : "is-wrong");
       var verdict = correct ? say("correct", "Correct.") : say("wrong", "Not quite. Try again, or show the answer.");
-      result.textContent = [verdict].concat(notes).join(" ");
+      show(result, correct ? "correct" : "wrong", verdict, notes);
     });
   });
 }());
