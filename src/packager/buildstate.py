@@ -89,9 +89,9 @@ class BuildState:
             },
         }
         path, text = out / ".packager" / "state.json", json.dumps(data, indent=1).encode()
-        if (
-            not path.is_file() or path.read_bytes() != text
-        ):  # a build that did nothing writes nothing
+        if path.is_file() and path.read_bytes() == text:
+            return  # a build that did nothing writes nothing
+        if path.is_file() or self.outputs:
             write_file(path, text)
 
 

@@ -11,6 +11,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -253,11 +254,8 @@ def build_command(
     except InputError as exc:
         state.report(list(exc.diagnostics), strict)
         sys.exit(EXIT_INPUT)
-    errors = sorted(
-        {d for r in report.failed for d in r.errors} | set(report.errors),
-        key=lambda d: d.sort_key(),
-    )
-    state.report(sorted(set(report.warnings), key=lambda d: d.sort_key()) + errors, strict)
+    found = {d for r in report.failed for d in r.errors} | set(report.errors) | set(report.warnings)
+    state.report(sorted(found, key=lambda d: d.sort_key()), strict)
     if as_json:
         click.echo(json.dumps(_json_report(report), indent=1, ensure_ascii=False))
     elif not state.quiet:
@@ -333,6 +331,87 @@ def _print_summary(state: _State, report: Report, options: BuildOptions) -> None
     if options.shard == (1, 1) and (options.out / "index.html").is_file():
         shown = display_path(options.out / "index.html", options.project)
         state.out.print(f"catalogue: {shown}", markup=False)
+
+
+@cli.command("serve")
+@_verbosity
+@click.argument("courses", nargs=-1)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="Formats to keep built while serving [default: html].",
+)
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
+@click.option(
+    "--preview",
+    is_flag=True,
+    help="Show fuzzy translations and highlight fuzzy and untranslated text (translators).",
+)
+@_project_option
+@click.pass_obj
+def serve_command(
+    state: _State,
+    courses: tuple[str, ...],
+    port: int,
+    formats: tuple[str, ...],
+    langs: tuple[str, ...],
+    preview: bool,
+    project: Path,
+) -> None:
+    """Preview on http://127.0.0.1:PORT/, rebuilding and reloading the page on every save.
+
+    Only this computer can connect (the loopback interface). Stop with Ctrl-C.
+    """
+    from packager.engine import default_jobs, run
+    from packager.serve import Generation, start_server, watch
+
+    options = BuildOptions(
+        project=project,
+        out=project / "build" / ("preview" if preview else ""),
+        courses=courses,
+        formats=formats or ("html",),
+        langs=langs,
+        preview=preview,
+        jobs=default_jobs(),
+    )
+    generation = Generation()
+
+    def rebuild(options: BuildOptions) -> None:
+        try:
+            report = run(options)
+        except InputError as exc:
+            state.report(list(exc.diagnostics), False)
+            return
+        found = {d for r in report.failed for d in r.errors} | set(report.warnings)
+        state.report(sorted(found, key=lambda d: d.sort_key()), False)
+        built = report.count("built")
+        state.err.print(
+            f"{built} built, {len(report.failed)} failed ({report.seconds:.1f} s)", markup=False
+        )
+        if built:
+            generation.bump()
+
+    rebuild(options)  # the first build uses every core; later ones stay in this process
+    options.out.mkdir(parents=True, exist_ok=True)
+    try:
+        server = start_server(options.out, port, generation)
+    except OSError as exc:
+        state.err.print(
+            f"error[serve]: cannot listen on 127.0.0.1:{port}: {exc.strerror}", markup=False
+        )
+        sys.exit(EXIT_INPUT)
+    state.out.print(
+        f"serving {display_path(options.out, project)} on http://127.0.0.1:{server.server_port}/ "
+        "(Ctrl-C to stop)",
+        markup=False,
+    )
+    in_process = replace(options, jobs=0)
+    watch(project, lambda _changed: rebuild(in_process))
+    server.shutdown()
+    server.server_close()
 
 
 @cli.command("index")

@@ -188,9 +188,10 @@ def run(options: BuildOptions, on_event: Event | None = None) -> Report:
         try:
             for item in _execute(todo, options.jobs, report, total, on_event):
                 if isinstance(item, CourseOutcome):
-                    state.warnings[item.course] = tuple(item.warnings)
-                    state.languages[item.course] = item.languages
                     report.warnings.extend(item.warnings)
+                    if item.languages:  # a course that failed keeps what its last build said
+                        state.warnings[item.course] = tuple(item.warnings)
+                        state.languages[item.course] = item.languages
                     results: tuple[Result, ...] = item.results
                 else:
                     results = (item,)

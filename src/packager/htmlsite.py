@@ -20,7 +20,7 @@ from packager.editions import Edition, is_language_variant, localized_media
 from packager.licenses import badge_svg
 from packager.localefmt import LocaleFormat
 from packager.media import image_size
-from packager.model import Course, Module, Page, SourceText
+from packager.model import Course, FuzzyText, Module, Page, SourceText
 from packager.render import RenderContext, render_document, render_inline_text
 from packager.templates import environment, find_static, search_path
 
@@ -55,6 +55,8 @@ def template_context(edition: Edition, ctx: RenderContext, *, badge: str) -> dic
 
     def inline(text: str) -> Markup:
         html = render_inline_text(text, ctx)
+        if isinstance(text, FuzzyText):
+            return Markup(f'<span class="fuzzy">{html}</span>')
         return Markup(ctx.fallback(html) if isinstance(text, SourceText) else html)
 
     locale = languages.locale_for(lang)

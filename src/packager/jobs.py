@@ -210,7 +210,9 @@ def run_course(job: CourseJob) -> CourseOutcome:
     options = job.options
     found, problems = _editions(options, job.course, job.level)
     failing = _failing(problems, options.strict)
-    general = [d for d in failing if _language_of(d) is None]
+    planned = {lang for lang, _fmt in job.outputs}
+    # A problem in a catalogue fails that language's outputs; any other, the whole course.
+    general = [d for d in failing if _language_of(d) not in planned]
     warnings = tuple(d for d in problems if d.severity is Severity.WARNING)
     if not found or general:
         errors = tuple(general or failing) or (
@@ -231,13 +233,13 @@ def run_course(job: CourseJob) -> CourseOutcome:
     results: list[Result] = []
     pdfs: list[PdfJob] = []
     for lang, fmt in job.outputs:
-        edition = by_lang.get(lang)
-        if edition is None:
-            results.append(Result(job.course, lang, fmt, "unpublished"))
-            continue
         own = [d for d in failing if _language_of(d) == lang]
         if own:
             results.append(Result(job.course, lang, fmt, "failed", errors=tuple(own)))
+            continue
+        edition = by_lang.get(lang)
+        if edition is None:
+            results.append(Result(job.course, lang, fmt, "unpublished"))
             continue
         digest = combine(
             _lang_digest(job, edition, published),

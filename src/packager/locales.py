@@ -225,7 +225,7 @@ def language_catalogue(
         for entry in catalogue.active:
             if entry.msgstr and (allow_fuzzy or not entry.fuzzy) and entry.msgid_plural is None:
                 lookup[entry.key] = Translation(
-                    entry.msgstr, Location(shown, entry.msgstr_line or entry.line)
+                    entry.msgstr, Location(shown, entry.msgstr_line or entry.line), entry.fuzzy
                 )
         names = _names(catalogue)
         team = _EMAIL.sub("", catalogue.header_value("Language-Team") or "").strip() or None

@@ -23,6 +23,10 @@ class SourceText(str):
     Templates mark it with the source language's ``lang`` and ``dir`` (the ``lang`` filter).
     """
 
+
+class FuzzyText(str):
+    """A translation marked fuzzy (only a preview uses those): templates highlight it."""
+
     __slots__ = ()
 
 

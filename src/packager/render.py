@@ -318,6 +318,8 @@ class _Renderer(RendererHTML):
     def inline_html(self, token: Token, env: EnvType) -> str:
         """An inline token's HTML, marked when it fell back to the source language."""
         html = self.renderInline(token.children or [], parser().options, env)
+        if token.meta.get("fuzzy"):  # only a preview uses fuzzy translations
+            return f'<span class="fuzzy">{html}</span>'
         return self._ctx(env).fallback(html) if token.meta.get("fallback") else html
 
     def render_blocks(

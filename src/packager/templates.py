@@ -17,7 +17,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from packager.locales import UiCatalogue
-from packager.model import SourceText
+from packager.model import FuzzyText, SourceText
 from packager.resources import builtin_templates
 
 
@@ -61,6 +61,8 @@ def mark_source_text(context: jinja2.runtime.Context, value: object) -> object:
     """The ``lang`` filter: an untranslated text (:class:`SourceText`) marked with its language."""
     if isinstance(value, SourceText):
         return source_span(str(value), context["source_lang"], context["source_dir"])
+    if isinstance(value, FuzzyText):
+        return Markup('<span class="fuzzy">{}</span>').format(value)
     return value
 
 

@@ -22,7 +22,7 @@ from packager.fields import is_web_url
 from packager.mdinline import adopt_footnotes, footnote_env, parse_inline
 from packager.media import MediaFiles
 from packager.messages import Message, course_messages
-from packager.model import Course, MediaCredit, Module, Page, SourceText
+from packager.model import Course, FuzzyText, MediaCredit, Module, Page, SourceText
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Translation:
 
     text: str
     location: Location
+    fuzzy: bool = False  # used only in a preview, where it is highlighted for review
 
 
 Lookup = Mapping[tuple[str | None, str], Translation]
@@ -52,7 +53,7 @@ def translate_course(course: Course, lookup: Lookup, problems: Problems) -> Cour
             return SourceText(value)
         if message is not None and message.markdown:  # objectives, outcomes: Markdown to check
             _check(parse_inline(found.text, {}), found.location, media, page_ids, problems)
-        return found.text
+        return FuzzyText(found.text) if found.fuzzy else found.text
 
     by_page: dict[str, list[Message]] = {}
     for message in messages:
@@ -139,6 +140,8 @@ def _translate_document(
                 children, document.tokens[message.index].children or []
             )
             token.content = found.text
+            if found.fuzzy:
+                token.meta["fuzzy"] = True
             _check(token.children, found.location, media, pages, problems)
         else:
             position, image = next(

@@ -1,0 +1,123 @@
+"""``packager serve`` (loopback preview with live reload) and ``--preview`` highlighting."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import INTRO, REPO, CourseFactory
+from tests.test_engine import _sample
+
+
+def _get(port: int, path: str) -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    return response.status, response.read().decode()
+
+
+def test_serve_rebuilds_on_save_and_tells_the_page_to_reload(make_course: CourseFactory) -> None:
+    project = make_course()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "packager", "serve", "--port", "0"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.search(r"on http://127\.0\.0\.1:(\d+)/", line)
+        assert found, line
+        port = int(found.group(1))
+        status, page = _get(port, "/demo/en/html/intro.html")
+        assert status == 200
+        assert '<script src="/__packager/reload.js" defer></script>\n</body>' in page
+        assert "reload.js" not in (project / "build/demo/en/html/intro.html").read_text()
+        assert "EventSource" in _get(port, "/__packager/reload.js")[1]
+        events = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        events.request("GET", "/__packager/events")
+        stream = events.getresponse()
+        first = int(stream.readline().removeprefix(b"data: "))
+        (project / "courses/demo/pages/intro.md").write_text(INTRO + "\nA sentence saved later.\n")
+        assert stream.readline() == b"\n"
+        assert stream.readline() == f"data: {first + 1}\n".encode()
+        events.close()
+        assert "A sentence saved later." in _get(port, "/demo/en/html/intro.html")[1]
+        assert _get(port, "/../../../etc/passwd")[0] == 404
+    finally:
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=30)
+    assert "Traceback" not in err
+
+
+def test_serve_listens_on_loopback_only(make_course: CourseFactory) -> None:
+    from packager.serve import Generation, start_server
+
+    project = make_course()
+    server = start_server(project, 0, Generation())
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_preview_highlights_fuzzy_and_untranslated_text(tmp_path: Path) -> None:
+    project = _sample(tmp_path)
+    po = project / "locales/fr/LC_MESSAGES/oer-recommendation.po"
+    text = po.read_text(encoding="utf-8")
+    # One objective of a page becomes fuzzy, the next one untranslated.
+    text = text.replace(
+        '#, md-text\nmsgid "Explain what an open licence allows you to do."',
+        '#, fuzzy, md-text\nmsgid "Explain what an open licence allows you to do."',
+        1,
+    )
+    text = text.replace(
+        'msgstr ""\n"Vérifier la licence d’une ressource trouvée en ligne, et créditer son auteur."',
+        'msgstr ""',
+        1,
+    )
+    po.write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "packager",
+            "build",
+            "--preview",
+            "--format",
+            "html",
+            "--lang",
+            "fr",
+        ],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    page = (project / "build/preview/oer-recommendation/fr/html/what-are-oer.html").read_text()
+    assert '<body class="preview">' in page
+    assert '<span class="fuzzy">Expliquer ce qu’une licence ouverte' in page
+    assert 'class="fallback">Check the licence of a resource' in page
+    assert not (project / "build/oer-recommendation").exists()  # never where the real site goes
+    # Without --preview, the fuzzy translation is not used at all.
+    subprocess.run(
+        [sys.executable, "-m", "packager", "build", "--format", "html", "--lang", "fr"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        check=True,
+        capture_output=True,
+    )
+    real = (project / "build/oer-recommendation/fr/html/what-are-oer.html").read_text()
+    assert 'class="fuzzy"' not in real and "Expliquer ce qu’une licence" not in real
+    assert 'class="fallback">Explain what an open licence' in real
