@@ -137,7 +137,8 @@ def main() -> None:
 
         def packager_build() -> None:
             build(
-                BuildOptions(project=project, out=project / "build", formats=("html",)), Problems()
+                BuildOptions(project=project, out=project / "build", formats=("html",), force=True),
+                Problems(),
             )
 
         baseline()

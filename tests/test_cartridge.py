@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import os
@@ -17,7 +18,7 @@ from packager.cartridge import cartridge_files, zip_bytes, zip_time
 from packager.cccheck import Limits, check_cartridge
 from packager.ccformat import QTI_NS, VERSIONS
 from packager.diagnostics import Problems
-from tests.conftest import REPO, CourseFactory
+from tests.conftest import REPO, CourseFactory, load
 
 GOLDEN = Path(__file__).parent / "golden"
 SAMPLE = "oer-recommendation"
@@ -437,3 +438,16 @@ def test_unreadable_entries_are_errors_not_crashes(base_files: dict[str, bytes],
         expected = "error[cc-zip]: the entry 'imsmanifest.xml' is compressed in a way LMSs do not read; use Deflate"
     found = [line.split(": ", 1)[1] for line in _problems(bytes(data))]
     assert any(f.startswith(expected) for f in found), found
+
+
+def test_zip_times_come_from_the_course_or_source_date_epoch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    course, _problems = load(REPO, "oer-recommendation")
+    assert course is not None and course.updated is not None
+    assert zip_time(course)[:3] == (course.updated.year, course.updated.month, course.updated.day)
+    undated = dataclasses.replace(course, updated=None)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert zip_time(undated) == (1980, 1, 1, 0, 0, 0)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
+    assert zip_time(undated) == (2023, 11, 14, 0, 0, 0)

@@ -9,8 +9,10 @@ on. All text comes from the same translated edition as the HTML site.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
+import os
 import re
 import zipfile
 from collections.abc import Mapping
@@ -550,8 +552,11 @@ def zip_bytes(files: Mapping[str, bytes], when: tuple[int, int, int, int, int, i
 
 
 def zip_time(course: Course) -> tuple[int, int, int, int, int, int]:
-    """The timestamp of every entry: the course's ``updated`` date, else 1980-01-01."""
+    """The timestamp of every entry: the course's ``updated`` date, else ``SOURCE_DATE_EPOCH``
+    (the reproducible-builds convention), else 1980-01-01; never the time of the build."""
     day = course.updated
+    if day is None and os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        day = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC).date()
     return (
         (day.year, day.month, day.day, 0, 0, 0)
         if day and day.year >= 1980

@@ -1,0 +1,203 @@
+"""The build engine on a generated catalogue: parallel speed-up, no-op rebuild, one catalogue
+changed, peak memory.
+
+Run: ``.venv/bin/python benchmarks/bench_build.py`` (``--courses 20 --pages 30 --pdf-courses 4``).
+
+A catalogue of COURSES courses of PAGES pages in six languages (English and five identity
+"translations", which cost what real ones do) is built with ``packager build`` as users run it,
+in a fresh process each time. Figures are printed beside baselines measured in the same run:
+the same build with one worker (the speed-up from 1 to 2 jobs; goal at least 1.8x on 2 cores),
+and Python's own start-up for the no-op rebuild (goal: under 0.5 s, start-up included). PDFs
+take seconds each, so their speed-up is measured on the first PDF_COURSES courses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from bench_html import make_course
+
+from packager.builder import check
+from packager.diagnostics import Problems
+from packager.locales import catalogue_path, load, save
+from packager.workflow import init
+
+LANGS = ("fr", "es", "ar", "zh-Hans", "ru")
+
+
+def make_catalogue(project: Path, courses: int, pages: int) -> list[str]:
+    """Write the courses and a complete catalogue per language for each."""
+    ids = [f"course-{n:02d}" for n in range(courses)]
+    for course_id in ids:
+        make_course(project, pages)
+        root = project / "courses" / course_id
+        (project / "courses" / "bench").rename(root)
+        yaml_path = root / "course.yaml"
+        text = yaml_path.read_text().replace("id: bench", f"id: {course_id}")
+        yaml_path.write_text(
+            text.replace("language: en", f"language: en\nlanguages: [{', '.join(LANGS)}]")
+        )
+    problems = Problems()
+    for course in check(project, tuple(ids), problems):
+        for lang in LANGS:
+            init(project, course, lang, problems)
+            for domain in (course.id, "ui"):
+                path = catalogue_path(project, lang, domain)
+                catalogue = load(path, project, problems)
+                assert catalogue is not None
+                entries = tuple(
+                    e if e.msgid_plural is not None else dataclasses.replace(e, msgstr=e.msgid)
+                    for e in catalogue.entries
+                )
+                save(path, dataclasses.replace(catalogue, entries=entries))
+    assert not problems.errors, [d.format() for d in problems.errors][:3]
+    return ids
+
+
+class PeakMemory:
+    """The largest total resident memory of a process and its children, sampled every 20 ms."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _tree(self) -> list[int]:
+        pids, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            with contextlib.suppress(OSError):
+                todo += [
+                    int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+                ]
+        return pids
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            total = 0
+            for pid in self._tree():
+                try:
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            total += int(line.split()[1]) * 1024
+                except OSError:
+                    pass
+            self.peak = max(self.peak, total)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def packager(project: Path, *args: str) -> tuple[float, dict[str, Any], int]:
+    """Run ``packager build ARGS --json``; its time, report and peak memory (whole tree)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "packager", "build", "--json", "-q", *args],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    memory = PeakMemory(process.pid)
+    out, err = process.communicate()
+    seconds = time.perf_counter() - started
+    peak = memory.stop()
+    if process.returncode != 0:
+        raise SystemExit(f"packager build {' '.join(args)} failed:\n{err}")
+    return seconds, json.loads(out), peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--courses", type=int, default=20)
+    parser.add_argument("--pages", type=int, default=30)
+    parser.add_argument("--pdf-courses", type=int, default=4)
+    args = parser.parse_args()
+    mib = 2**20
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp)
+        made = time.perf_counter()
+        ids = make_catalogue(project, args.courses, args.pages)
+        print(
+            f"catalogue: {args.courses} courses x {args.pages} pages x {1 + len(LANGS)} languages "
+            f"(generated in {time.perf_counter() - made:.0f} s)"
+        )
+        fast = ("--format", "html", "--format", "imscc")
+        one, report, peak_one = packager(project, *fast, "--force", "-j", "1")
+        two, report, peak_two = packager(project, *fast, "--force", "-j", "2")
+        outputs = report["built"]
+        print(f"\nHTML + cartridges ({outputs} outputs)      seconds   outputs/s   peak MiB")
+        print(
+            f"  1 job (baseline)                  {one:9.1f} {outputs / one:11.1f} {peak_one / mib:10.0f}"
+        )
+        print(
+            f"  2 jobs                            {two:9.1f} {outputs / two:11.1f} {peak_two / mib:10.0f}"
+        )
+        verdict = "met" if one / two >= 1.8 else "NOT met"
+        print(f"  speed-up {one / two:.2f}x (goal at least 1.80x on 2 cores: {verdict})")
+
+        pdf_ids = tuple(ids[: args.pdf_courses])
+        pdf_one, pdf_report, pdf_peak_one = packager(
+            project, *pdf_ids, "--format", "pdf", "--force", "-j", "1"
+        )
+        pdf_two, pdf_report, pdf_peak_two = packager(
+            project, *pdf_ids, "--format", "pdf", "--force", "-j", "2"
+        )
+        pdfs = pdf_report["built"]
+        print(
+            f"\nPDFs ({pdfs} books, {len(pdf_ids)} courses)            seconds   books/s    peak MiB"
+        )
+        print(
+            f"  1 job (baseline)                  {pdf_one:9.1f} {pdfs / pdf_one:11.2f} {pdf_peak_one / mib:10.0f}"
+        )
+        print(
+            f"  2 jobs                            {pdf_two:9.1f} {pdfs / pdf_two:11.2f} {pdf_peak_two / mib:10.0f}"
+        )
+        verdict = "met" if pdf_one / pdf_two >= 1.8 else "NOT met"
+        print(f"  speed-up {pdf_one / pdf_two:.2f}x (goal at least 1.80x on 2 cores: {verdict})")
+
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        bare = time.perf_counter() - started
+        noop = min(packager(project, *fast)[0] for _ in range(5))
+        _s, noop_report, _p = packager(project, *fast)
+        assert noop_report["built"] == 0, noop_report
+        print("\nno-op rebuild (nothing changed)         seconds")
+        print(f"  python -c pass (baseline)         {bare:9.3f}")
+        print(
+            f"  packager build, best of 5         {noop:9.3f}  ({noop / bare:.1f}x bare start-up)"
+        )
+        print(f"  goal under 0.5 s: {'met' if noop < 0.5 else 'NOT met'}")
+
+        po = catalogue_path(project, "fr", ids[0])
+        text = po.read_text(encoding="utf-8")
+        po.write_text(text.replace('msgstr "Page 1"', 'msgstr "Page un"', 1), encoding="utf-8")
+        seconds, changed, _p = packager(project, *fast)
+        rebuilt = [
+            f"{o['course']} [{o['lang']}] {o['format']}"
+            for o in changed["outputs"]
+            if o["status"] == "built"
+        ]
+        print(f"\none .po changed ({po.relative_to(project)}): {seconds:.2f} s")
+        print(f"  rebuilt {len(rebuilt)}: {', '.join(rebuilt)}; unchanged {changed['unchanged']}")
+        print(
+            f"\npeak memory of the whole build (all processes): {peak_two / mib:.0f} MiB for HTML + "
+            f"cartridges with 2 jobs, {pdf_peak_two / mib:.0f} MiB for PDFs with 2 jobs"
+        )
+
+
+if __name__ == "__main__":
+    main()
