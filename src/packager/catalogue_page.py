@@ -112,32 +112,33 @@ def _json(data: Data) -> bytes:
 
 
 def _write_page(out: Path, data: Data) -> None:
-    """``report.json`` and ``index.html``, rewritten only when their data changed."""
+    """``report.json`` and ``index.html``, rewritten only when their data or template changed."""
+    from packager.digests import combine, file_digest
+    from packager.resources import builtin_templates
+
     report = _json(data)
     if not data["courses"] and not (out / "report.json").exists():
         return  # nothing built yet: no empty catalogue
+    template = builtin_templates() / "catalogue.html"
+    stamp = out / ".packager" / "catalogue.digest"
+    digest = combine(report, file_digest(template)).encode()
     page = out / "index.html"
-    if (
-        page.is_file()
-        and (out / "report.json").is_file()
-        and (out / "report.json").read_bytes() == report
-    ):
+    if page.is_file() and stamp.is_file() and stamp.read_bytes() == digest:
         return
     import jinja2
 
-    from packager.resources import builtin_templates
-
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(builtin_templates())),
+        loader=jinja2.FileSystemLoader(str(template.parent)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters["filesize"] = _size
-    html = env.get_template("catalogue.html").render(courses=data["courses"])
+    html = env.get_template(template.name).render(courses=data["courses"])
     write_file(page, html.encode())
     write_file(out / "report.json", report)
+    write_file(stamp, digest)
 
 
 def _size(n: int) -> str:

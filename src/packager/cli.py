@@ -300,7 +300,7 @@ def _print_summary(state: _State, report: Report, options: BuildOptions) -> None
         from rich.table import Table
 
         table = Table(title="build summary", title_justify="left")
-        for name in ("course", "built", "unchanged", "failed", "not published", "seconds"):
+        for name in ("course", "built", "unchanged", "failed", "not published", "work (s)"):
             table.add_column(name, justify="left" if name == "course" else "right")
         for course in sorted({r.course for r in report.results}):
             mine = [r for r in report.results if r.course == course]
