@@ -388,9 +388,11 @@ def serve_command(
         found = {d for r in report.failed for d in r.errors} | set(report.warnings)
         state.report(sorted(found, key=lambda d: d.sort_key()), False)
         built = report.count("built")
-        state.err.print(
-            f"{built} built, {len(report.failed)} failed ({report.seconds:.1f} s)", markup=False
-        )
+        if built or report.failed:
+            state.err.print(
+                f"{built} built, {len(report.failed)} failed ({report.seconds:.1f} s)",
+                markup=False,
+            )
         if built:
             generation.bump()
 
@@ -403,13 +405,17 @@ def serve_command(
             f"error[serve]: cannot listen on 127.0.0.1:{port}: {exc.strerror}", markup=False
         )
         sys.exit(EXIT_INPUT)
-    state.out.print(
-        f"serving {display_path(options.out, project)} on http://127.0.0.1:{server.server_port}/ "
-        "(Ctrl-C to stop)",
-        markup=False,
-    )
     in_process = replace(options, jobs=0)
-    watch(project, lambda _changed: rebuild(in_process))
+
+    def ready() -> None:
+        rebuild(in_process)  # what was saved during the first build
+        state.out.print(
+            f"serving {display_path(options.out, project)} on "
+            f"http://127.0.0.1:{server.server_port}/ (Ctrl-C to stop)",
+            markup=False,
+        )
+
+    watch(project, lambda _changed: rebuild(in_process), ready)
     server.shutdown()
     server.server_close()
 

@@ -107,9 +107,12 @@ def start_server(out: Path, port: int, generation: Generation) -> ThreadingHTTPS
 
 
 def watch(
-    project: Path, rebuild: Callable[[set[str]], None], stop: threading.Event | None = None
+    project: Path,
+    rebuild: Callable[[set[str]], None],
+    ready: Callable[[], None],
+    stop: threading.Event | None = None,
 ) -> None:
-    """Call ``rebuild`` with the changed paths after each burst of saves, until ``stop``."""
+    """Call ``ready`` once the watcher runs, then ``rebuild`` after each burst of saves."""
     from watchfiles import watch as watch_files
 
     folders = [
@@ -117,5 +120,17 @@ def watch(
         for p in (project / "courses", project / "locales", project / "templates")
         if p.is_dir()
     ]
-    for changes in watch_files(*folders, stop_event=stop, debounce=200, raise_interrupt=False):
-        rebuild({path for _change, path in changes})
+    waiting = True
+    for changes in watch_files(
+        *folders,
+        stop_event=stop,
+        debounce=200,
+        raise_interrupt=False,
+        yield_on_timeout=True,  # a first, empty yield: the watcher is in place
+        rust_timeout=300,
+    ):
+        if waiting:
+            waiting = False
+            ready()  # from here on no save is missed
+        if changes:
+            rebuild({path for _change, path in changes})
