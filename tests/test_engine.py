@@ -243,3 +243,26 @@ def test_yaml_errors_still_fail_with_their_place(make_course: CourseFactory) -> 
     result = run("build", cwd=project)
     assert result.returncode == 1
     assert "courses/demo/course.yaml:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_crash_in_a_worker_fails_its_job_with_the_traceback_and_the_others_go_on(
+    make_course: CourseFactory,
+) -> None:
+    from packager.engine import _execute
+    from packager.jobs import CourseJob
+
+    project = make_course()
+    good = BuildOptions(project=project, out=project / "build", formats=("html",))
+    broken = BuildOptions(project=None, out=project / "build", formats=("html",))  # type: ignore[arg-type]
+    jobs = [
+        CourseJob(broken, "demo", "b", "l", (("en", "html"),)),
+        CourseJob(good, "demo", "b", "l", (("en", "html"),)),
+    ]
+    report = Report()
+    list(_execute(jobs, 2, report, 2, None))
+    assert sorted(r.status for r in report.results) == ["built", "failed"]
+    (failed,) = report.failed
+    assert failed.errors[0].code == "job-failed"
+    assert "internal error: TypeError" in failed.errors[0].message
+    (bug,) = report.bugs
+    assert "Traceback" in bug and "TypeError" in bug

@@ -263,6 +263,14 @@ def build_command(
     if report.interrupted:
         state.err.print("interrupted: finished outputs are complete, the others unchanged")
         sys.exit(130)
+    if report.bugs:
+        for text in report.bugs:
+            state.err.print(text, markup=False, highlight=False)
+        state.err.print(
+            "internal error: this is a bug in packager; please report it with the text above",
+            markup=False,
+        )
+        sys.exit(EXIT_INTERNAL)
     if report.failed or report.errors or (strict and report.warnings):
         sys.exit(EXIT_INPUT)
 

@@ -16,15 +16,16 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+import traceback
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from packager.builder import BuildOptions
-from packager.buildstate import BuildState, OutputRecord, locked
+from packager.buildstate import BuildState, locked
 from packager.diagnostics import Diagnostic, Location, Severity
 from packager.digests import combine, engine_digest, files_digest, tree_digest
 from packager.jobs import (
@@ -50,6 +51,7 @@ class Report:
     results: list[Result] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     errors: list[Diagnostic] = field(default_factory=list)  # not about one output
+    bugs: list[str] = field(default_factory=list)  # tracebacks of jobs that crashed
     seconds: float = 0.0
     interrupted: bool = False
 
@@ -255,7 +257,9 @@ def _execute(
                 except BrokenProcessPool:
                     broken.append(job)
                     continue
-                except Exception as exc:
+                except Exception as exc:  # a bug: its job fails, the others go on
+                    remote = exc.__cause__ if exc.__cause__ is not None else exc
+                    report.bugs.append("".join(traceback.format_exception(remote)))
                     yield from _crashed(job, f"internal error: {type(exc).__name__}: {exc}", report)
                     continue
                 yield from _take(outcome, report, submit)
@@ -312,10 +316,9 @@ def _crashed(job: CourseJob | PdfJob, message: str, report: Report) -> Iterator[
         yield result
 
 
-def _in_hand(jobs: object) -> str:
-    names = []
-    for job in jobs:  # type: ignore[attr-defined]
-        names.append(f"{job.course} [{job.lang}] pdf" if isinstance(job, PdfJob) else job.course)
+def _in_hand(jobs: Iterable[CourseJob | PdfJob]) -> str:
+    """The progress bar's text: the jobs the workers hold (the first few)."""
+    names = [f"{j.course} [{j.lang}] pdf" if isinstance(j, PdfJob) else j.course for j in jobs]
     return ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
 
 
@@ -360,6 +363,3 @@ def _sigint_deferred() -> Iterator[None]:
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-__all__ = ["OutputRecord", "Report", "course_ids", "default_jobs", "in_shard", "replace", "run"]
