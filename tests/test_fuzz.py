@@ -27,9 +27,9 @@ from packager.loader import load_course
 from packager.media import MediaFiles
 from packager.messages import document_messages
 from packager.pofile import read_po, write_po
-from packager.render import RenderContext, render_document
 from packager.translate import Translation, _translate_document
 from tests.conftest import COURSE_YAML, INTRO, QUIZ, SVG
+from tests.test_properties import identity_translation_renders_like_the_source
 
 # -- Markdown ---------------------------------------------------------------------------------
 
@@ -215,16 +215,7 @@ def _page(draw: st.DrawFn) -> str:
 
 @given(_page())
 def test_identity_translation_of_hostile_text_renders_like_the_source(body: str) -> None:
-    media = MediaFiles(frozenset({"pic.svg"}))
-    document = read_document(body, "p.md", media, Problems())
-    messages = document_messages(document, "p.md", "Title")
-    lookup = {(m.context, m.msgid): Translation(m.msgid, Location("x.po", 1)) for m in messages}
-    translated, fallbacks = _translate_document(
-        document, messages, lookup, media, {"other": None}, Problems()
-    )  # type: ignore[dict-item]
-    ctx = RenderContext(gettext=str)
-    assert fallbacks == 0
-    assert render_document(translated, ctx) == render_document(document, ctx)
+    identity_translation_renders_like_the_source(body)
 
 
 @given(_page(), st.data())
