@@ -266,3 +266,20 @@ def test_a_crash_in_a_worker_fails_its_job_with_the_traceback_and_the_others_go_
     assert "internal error: TypeError" in failed.errors[0].message
     (bug,) = report.bugs
     assert "Traceback" in bug and "TypeError" in bug
+
+
+def test_a_broken_catalogue_fails_only_its_language_on_every_worker(tmp_path: Path) -> None:
+    """With one course and two workers the course is split by language; a broken Spanish
+    catalogue still fails the Spanish outputs alone, and `--lang en` builds despite it."""
+    project = _sample(tmp_path)
+    po = project / "locales/es/LC_MESSAGES/oer-recommendation.po"
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "unterminated\n', encoding="utf-8")
+    result = run("build", "--format", "html", "-j", "2", "--json", cwd=project)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    failed = {o["lang"] for o in report["outputs"] if o["status"] == "failed"}
+    built = {o["lang"] for o in report["outputs"] if o["status"] == "built"}
+    assert failed == {"es"} and built == {"en", "fr", "ar", "zh-Hans", "ru"}
+    assert "locales/es/LC_MESSAGES/oer-recommendation.po:" in result.stderr
+    only_english = run("build", "--format", "html", "--lang", "en", "--force", cwd=project)
+    assert only_english.returncode == 0, only_english.stderr

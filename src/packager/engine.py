@@ -161,6 +161,15 @@ def _unchanged(plan: _Plan, state: BuildState, out: Path) -> list[Result] | None
     return results
 
 
+def _split(plan: _Plan, workers: int, courses: int) -> list[tuple[tuple[str, str], ...]]:
+    """A course's outputs as one job, or one job per language when there are too few courses
+    to keep every worker busy (each worker then loads the course once, from its cache)."""
+    if workers <= 1 or courses >= 2 * workers:
+        return [plan.outputs]
+    langs = dict.fromkeys(lang for lang, _fmt in plan.outputs)
+    return [tuple(o for o in plan.outputs if o[0] == lang) for lang in langs]
+
+
 def run(options: BuildOptions, on_event: Event | None = None) -> Report:
     """Build what the options ask for; see the module's docstring."""
     started = time.perf_counter()
@@ -183,14 +192,17 @@ def run(options: BuildOptions, on_event: Event | None = None) -> Report:
                 for (course, lang, fmt), r in state.outputs.items()
                 if course == plan.course and r.status == "built"
             )
-            todo.append(CourseJob(options, plan.course, plan.base, plan.level, plan.outputs, known))
+            todo.extend(
+                CourseJob(options, plan.course, plan.base, plan.level, outputs, known)
+                for outputs in _split(plan, options.jobs, len(plans))
+            )
         levels = {p.course: p.level for p in plans}
         if on_event is not None:
             on_event("", len(report.results), total)
         try:
             for item in _execute(todo, options.jobs, report, total, on_event):
-                if isinstance(item, CourseOutcome):
-                    report.warnings.extend(item.warnings)
+                if isinstance(item, CourseOutcome):  # jobs of one course repeat its warnings
+                    report.warnings.extend(d for d in item.warnings if d not in report.warnings)
                     if item.languages:  # a course that failed keeps what its last build said
                         state.warnings[item.course] = tuple(item.warnings)
                         state.languages[item.course] = item.languages

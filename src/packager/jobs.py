@@ -210,9 +210,11 @@ def run_course(job: CourseJob) -> CourseOutcome:
     options = job.options
     found, problems = _editions(options, job.course, job.level)
     failing = _failing(problems, options.strict)
-    planned = {lang for lang, _fmt in job.outputs}
-    # A problem in a catalogue fails that language's outputs; any other, the whole course.
-    general = [d for d in failing if _language_of(d) not in planned]
+    source = found[0].course if found else None
+    listed = {source.language, *source.languages} if source is not None else set()
+    # A problem in a language's catalogue fails that language's outputs; any other (the course's
+    # own files, a catalogue for a language the course does not list), the whole course.
+    general = [d for d in failing if _language_of(d) not in listed]
     warnings = tuple(d for d in problems if d.severity is Severity.WARNING)
     if not found or general:
         errors = tuple(general or failing) or (
