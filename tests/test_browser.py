@@ -83,7 +83,8 @@ def site_url(sample_sites: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def fallback_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The Arabic site with one paragraph left untranslated, served: it shows in English."""
+    """The Arabic site with a heading and a paragraph left untranslated, served: they show in
+    English."""
     project = tmp_path_factory.mktemp("fallback")
     for folder in ("courses", "locales"):
         shutil.copytree(REPO / folder, project / folder)
@@ -92,7 +93,9 @@ def fallback_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     catalogue = load(path, project, problems)
     assert catalogue is not None, [d.format() for d in problems]
     entries = tuple(
-        replace(e, msgstr="") if e.msgid.startswith("Imagine that you find") else e
+        replace(e, msgstr="")
+        if e.msgid.startswith("Imagine that you find") or e.msgid == "A simple question"
+        else e
         for e in catalogue.entries
     )
     save(path, replace(catalogue, entries=entries))
@@ -275,8 +278,11 @@ def test_fallback_paragraphs_keep_their_language_and_direction(
     found = _audit_pages(browser, f"{fallback_site}/ar/html", ["what-are-oer.html"])
     audit = found["what-are-oer.html"]
     assert (audit["lang"], audit["dir"]) == ("ar", "rtl")
-    # The untranslated paragraph is English, and runs left to right from its first line on.
-    assert audit["fallbacks"] == [{"lang": "en", "dir": "ltr", "direction": "ltr", "block": "ltr"}]
+    # The untranslated heading and paragraph are English, and run left to right (the heading and
+    # the paragraph themselves, not only their text) from their first line on.
+    assert (
+        audit["fallbacks"] == [{"lang": "en", "dir": "ltr", "direction": "ltr", "block": "ltr"}] * 2
+    )
     assert audit["violations"] == []
 
 
