@@ -28,6 +28,7 @@ from packager.builder import BuildOptions, build, check, fewer_collections
 from packager.diagnostics import Problems
 from packager.editions import editions
 from packager.htmlsite import site_files
+from packager.jobs import _editions
 
 PAGE = """\
 ---
@@ -136,6 +137,7 @@ def main() -> None:
                 site_files(edition, project, ("en",))
 
         def packager_build() -> None:
+            _editions.cache_clear()  # a worker's warm course would skip the loading measured here
             build(
                 BuildOptions(project=project, out=project / "build", formats=("html",), force=True),
                 Problems(),
