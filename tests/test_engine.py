@@ -283,3 +283,18 @@ def test_a_broken_catalogue_fails_only_its_language_on_every_worker(tmp_path: Pa
     assert "locales/es/LC_MESSAGES/oer-recommendation.po:" in result.stderr
     only_english = run("build", "--format", "html", "--lang", "en", "--force", cwd=project)
     assert only_english.returncode == 0, only_english.stderr
+
+
+def test_a_pdf_depends_on_the_installed_fonts_and_a_site_does_not(
+    make_course: CourseFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packager import glyphs
+    from packager.jobs import _templates_digest
+
+    project = make_course()
+    root = project / "courses/demo"
+    before = {fmt: _templates_digest(project, root, fmt) for fmt in ("html", "pdf")}
+    monkeypatch.setattr(glyphs, "fonts_in_use", lambda: (("Noto Sans", "/new/file.ttf", 1, 2),))
+    after = {fmt: _templates_digest(project, root, fmt) for fmt in ("html", "pdf")}
+    assert after["html"] == before["html"]
+    assert after["pdf"] != before["pdf"]

@@ -64,6 +64,19 @@ def _codepoints(path: Path, family: str) -> frozenset[int]:
 
 
 @functools.cache
+def fonts_in_use() -> tuple[tuple[str, str, int, int], ...]:
+    """Each print family's file with its size and time: installing or updating a font package
+    changes the PDFs, so the incremental build counts this among a PDF's inputs."""
+    found = []
+    for family in FAMILIES:
+        path = _font_file(family)
+        if path is not None and path.is_file():
+            st = path.stat()
+            found.append((family, str(path), st.st_size, st.st_mtime_ns))
+    return tuple(found)
+
+
+@functools.cache
 def covered() -> frozenset[int]:
     """Every code point some font of the print stylesheet can draw."""
     points: set[int] = set()

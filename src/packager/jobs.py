@@ -184,7 +184,8 @@ def _lang_digest(job: CourseJob, edition: Edition, published: tuple[str, ...]) -
 
 
 def _templates_digest(project: Path, course_root: Path, fmt: str) -> str:
-    """The templates and static files an output of format ``fmt`` is made from."""
+    """The templates and static files an output of format ``fmt`` is made from (and, for a
+    PDF, the fonts and WeasyPrint's version)."""
     from packager import cartridge, htmlsite, pdfbook
     from packager.templates import search_path, template_files
 
@@ -192,7 +193,14 @@ def _templates_digest(project: Path, course_root: Path, fmt: str) -> str:
     statics = htmlsite.STATIC_FILES if fmt == "html" else module.STATICS
     folders = search_path(project, course_root)
     files = template_files(folders, module.TEMPLATES, statics)
-    return combine([(_shown(p, project), file_digest(p)) for p in files])
+    extra: tuple[object, ...] = ()
+    if fmt == "pdf":  # the fonts and the renderer shape a book too
+        from importlib.metadata import version
+
+        from packager.glyphs import fonts_in_use
+
+        extra = (version("weasyprint"), fonts_in_use())
+    return combine([(_shown(p, project), file_digest(p)) for p in files], extra)
 
 
 def _shown(path: Path, project: Path) -> str:
