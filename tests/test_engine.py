@@ -211,7 +211,7 @@ def test_a_second_build_into_a_busy_folder_is_refused(make_course: CourseFactory
     project = make_course()
     (project / "build/.packager").mkdir(parents=True)
     with (project / "build/.packager/lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        fcntl.lockf(handle, fcntl.LOCK_EX)
         result = run("build", cwd=project)
     assert result.returncode == 1
     assert "error[build-busy]: another build is writing to this folder" in result.stderr
@@ -298,3 +298,95 @@ def test_a_pdf_depends_on_the_installed_fonts_and_a_site_does_not(
     after = {fmt: _templates_digest(project, root, fmt) for fmt in ("html", "pdf")}
     assert after["html"] == before["html"]
     assert after["pdf"] != before["pdf"]
+
+
+def test_a_course_in_norwegian_is_planned_like_any_other(make_course: CourseFactory) -> None:
+    """`no` is a language here, not YAML 1.1's False (review finding: it built nothing)."""
+    project = make_course(
+        {
+            "course.yaml": COURSE_YAML.replace(
+                "license: CC-BY-4.0", "license: CC-BY-4.0\nlanguages: [no]"
+            )
+        }
+    )
+    report = _build(project)
+    assert {(r.lang, r.status) for r in report.results} == {
+        ("en", "built"),
+        ("no", "unpublished"),  # no catalogue yet: planned, found below the threshold
+    }
+
+
+def test_a_template_edited_between_two_builds_in_one_process_is_used(tmp_path: Path) -> None:
+    """`serve` rebuilds in one process: an edited template must not come from a stale cache."""
+    project = _sample(tmp_path)
+    _build(project, langs=("en",), formats=("html",))
+    page = project / "templates/page.html"
+    page.write_text(page.read_text().replace("{% block main %}", "{% block main %}<!-- v2 -->", 1))
+    assert _built(_build(project, langs=("en",), formats=("html",)))
+    assert (
+        "<!-- v2 -->"
+        in (project / "build/oer-recommendation/en/html/what-are-oer.html").read_text()
+    )
+    # ... and a catalogue put back as it was is read again, not taken from the cache.
+    po = project / "locales/fr/LC_MESSAGES/oer-recommendation.po"
+    original = po.read_text(encoding="utf-8")
+    _build(project, langs=("fr",), formats=("html",))
+    _edit_first_translation(po)
+    _build(project, langs=("fr",), formats=("html",))
+    po.write_text(original, encoding="utf-8")
+    _build(project, langs=("fr",), formats=("html",))
+    assert "¡" not in (project / "build/oer-recommendation/fr/html/index.html").read_text()
+
+
+def test_a_catalogue_saved_while_its_course_loads_is_rebuilt_next_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packager import jobs
+
+    project = _sample(tmp_path)
+    po = project / "locales/fr/LC_MESSAGES/oer-recommendation.po"
+    real = jobs._editions
+
+    def editing_while_loading(*args: object) -> object:
+        _edit_first_translation(po)  # a translator saves just as the build reads
+        return real(*args)  # type: ignore[arg-type]
+
+    editing_while_loading.cache_clear = real.cache_clear  # type: ignore[attr-defined]
+    monkeypatch.setattr(jobs, "_editions", editing_while_loading)
+    _build(project, langs=("fr",), formats=("html",))
+    monkeypatch.setattr(jobs, "_editions", real)
+    assert _built(_build(project, langs=("fr",), formats=("html",))) == [
+        ("oer-recommendation", "fr", "html")
+    ]
+
+
+def test_template_mistakes_are_located_errors(tmp_path: Path) -> None:
+    project = _sample(tmp_path)
+    with (project / "templates/page.html").open("a") as handle:
+        handle.write("{% if %}\n")
+    result = run("build", "--format", "html", "--lang", "en", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "templates/page.html:" in result.stderr and "error[template]" in result.stderr
+    (project / "templates/page.html").write_text(
+        (REPO / "templates/page.html").read_text(), encoding="utf-8"
+    )
+    with (project / "templates/nav.html").open("ab") as binary:
+        binary.write(b"\xff\xfe\n")
+    result = run("build", "--format", "html", "--lang", "en", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "templates/nav.html:" in result.stderr and "error[not-utf8]" in result.stderr
+
+
+def test_index_and_out_mistakes_are_located_errors(make_course: CourseFactory) -> None:
+    project = make_course()
+    (project / "build/shards").mkdir(parents=True)
+    (project / "build/shards/1-of-2.json").write_text('{"courses": [')
+    (project / "build/shards/2-of-2.json").write_text('{"courses": []}')
+    (project / "build/shards/final-of-2.json").write_text("{}")
+    result = run("index", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "build/shards/1-of-2.json:1:1: error[shards]: not a shard report" in result.stderr
+    (project / "afile").write_text("")
+    result = run("build", "--out", "afile/sub", cwd=project)
+    assert result.returncode == 1
+    assert "afile/sub:1:1: error[out]: cannot use the output folder" in result.stderr

@@ -104,6 +104,14 @@ def _children(pid: int) -> list[int]:
     return [int(x) for x in text.split()]
 
 
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for init to reap it is dead)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def _trial(project: Path, old: Path, out: Path, delay: float, fault: str) -> int:
     if out.exists():
         shutil.rmtree(out)
@@ -193,3 +201,33 @@ def test_a_write_error_part_way_is_a_clear_error_and_leaves_no_partial_file(
     for name, digest in after.items():
         if any(name in line for line in failed):
             assert digest == old_outputs[name]  # the previous good output stays
+
+
+def test_a_killed_or_terminated_build_leaves_no_worker_behind(
+    make_course: CourseFactory, tmp_path: Path
+) -> None:
+    project, old, _old_outputs, new_outputs = _versions(make_course, tmp_path)
+    out = tmp_path / "out"
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(old, out)
+        process = subprocess.Popen(
+            _command(out), env=_env(), cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + 30
+        while not (workers := _children(process.pid)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert workers, "the build started no workers"
+        process.send_signal(sig)
+        _out, err = process.communicate(timeout=60)
+        assert process.returncode == (130 if sig == signal.SIGTERM else -signal.SIGKILL)
+        assert b"Traceback" not in err
+        deadline = time.monotonic() + 10
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(w) for w in workers), "orphan workers"
+        finish = subprocess.run(
+            _command(out), env=_env(), cwd=project, capture_output=True, check=False
+        )
+        assert finish.returncode == 0, finish.stderr  # not refused as busy
+        assert _outputs(out) == new_outputs

@@ -114,11 +114,17 @@ def _diagnostic(item: list[object]) -> Diagnostic:
 def locked(out: Path) -> Iterator[None]:
     """Hold ``out``'s lock: a second build into the same folder is refused, not interleaved."""
     folder = out / ".packager"
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "lock").open("a") as handle:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = (folder / "lock").open("a")
+    except OSError as exc:
+        message = f"cannot use the output folder: {exc.strerror or exc}"
+        raise InputError([Diagnostic(Location(str(out)), Severity.ERROR, "out", message)]) from None
+    with handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            # A POSIX record lock: unlike flock, forked workers do not hold it too.
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             raise InputError(
                 [
                     Diagnostic(

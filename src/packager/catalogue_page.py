@@ -9,15 +9,17 @@ one full build would write. Nothing here depends on times or on the order jobs r
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from packager.builder import BuildOptions
 from packager.buildstate import BuildState
-from packager.diagnostics import Diagnostic, InputError, Location, Severity
+from packager.diagnostics import Diagnostic, InputError, Location, Severity, display_path
 from packager.output import write_file
 
 Data = dict[str, list[dict[str, object]]]
+_SHARD_NAME = re.compile(r"(?P<k>[0-9]{1,6})-of-(?P<n>[0-9]{1,6})\.json")
 
 
 def report_data(options: BuildOptions, state: BuildState) -> Data:
@@ -64,31 +66,36 @@ def write_catalogue(options: BuildOptions, state: BuildState) -> None:
 
 def merge_shards(out: Path) -> int:
     """``packager index``: merge ``out/shards/*.json`` into the page; return the shard count."""
-    found = sorted((out / "shards").glob("*-of-*.json"))
-    counts = {p.stem.split("-of-")[1] for p in found}
-    where = Location(str(out / "shards"))
+    where = Location(display_path(out / "shards", Path()))
+    found: dict[int, Path] = {}
+    counts: set[int] = set()
+    for path in sorted((out / "shards").glob("*.json")):
+        name = _SHARD_NAME.fullmatch(path.name)
+        if name is None:
+            continue  # not a shard's report
+        found[int(name["k"])] = path
+        counts.add(int(name["n"]))
     if not found or len(counts) != 1:
-        raise InputError(
-            [
-                Diagnostic(
-                    where,
-                    Severity.ERROR,
-                    "shards",
-                    "expected the reports of one sharded build (K-of-N.json)",
-                )
-            ]
-        )
-    n = int(counts.pop())
-    have = {int(p.stem.split("-of-")[0]) for p in found}
-    missing = sorted(set(range(1, n + 1)) - have)
+        message = "expected the reports of one sharded build (shards/K-of-N.json, one N)"
+        raise InputError([Diagnostic(where, Severity.ERROR, "shards", message)])
+    n = counts.pop()
+    missing = sorted(set(range(1, n + 1)) - set(found))
     if missing:
         raise InputError(
             [Diagnostic(where, Severity.ERROR, "shards", f"missing shard(s) {missing} of {n}")]
         )
+    reports = []
+    for _k, path in sorted(found.items()):
+        try:
+            reports.append((path, json.loads(path.read_text(encoding="utf-8"))["courses"]))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            shown = Location(display_path(path, Path()))
+            message = f"not a shard report packager wrote: {exc}"
+            raise InputError([Diagnostic(shown, Severity.ERROR, "shards", message)]) from None
     merged: dict[str, dict[str, dict[str, Any]]] = {}
     order: dict[str, list[str]] = {}
-    for path in found:
-        for course in json.loads(path.read_text(encoding="utf-8"))["courses"]:
+    for _path, courses in reports:
+        for course in courses:
             langs = merged.setdefault(course["id"], {})
             for language in course["languages"]:
                 entry = langs.setdefault(language["lang"], {**language, "outputs": {}})

@@ -393,6 +393,12 @@ def serve_command(
         except InputError as exc:
             state.report(list(exc.diagnostics), False)
             return
+        except Exception:  # a bug: say so, and keep serving the last good site
+            state.err.print(traceback.format_exc(), markup=False, highlight=False)
+            state.err.print("internal error: this is a bug in packager; please report it")
+            return
+        if report.interrupted:
+            raise KeyboardInterrupt  # Ctrl-C during a rebuild stops serve too
         found = {d for r in report.failed for d in r.errors} | set(report.warnings)
         state.report(sorted(found, key=lambda d: d.sort_key()), False)
         built = report.count("built")

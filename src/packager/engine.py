@@ -34,6 +34,7 @@ from packager.jobs import (
     Known,
     PdfJob,
     Result,
+    forget,
     run_course,
     run_pdf,
     stamp,
@@ -93,7 +94,8 @@ def _languages(project: Path, course: str) -> list[str]:
     import yaml
 
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        # Every scalar a string, as the loader reads them (`no` is Norwegian, not False).
+        loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
         data = yaml.load((project / "courses" / course / "course.yaml").read_bytes(), loader)
         source = data.get("language", "en")
         langs = [source] + [x for x in data.get("languages") or [] if x != source]
@@ -101,7 +103,7 @@ def _languages(project: Path, course: str) -> list[str]:
             return list(dict.fromkeys(langs))
     except Exception:
         pass
-    return [""]
+    return [""]  # unknown here: the course job works the languages out
 
 
 def _plan(options: BuildOptions) -> list[_Plan]:
@@ -175,7 +177,7 @@ def run(options: BuildOptions, on_event: Event | None = None) -> Report:
     started = time.perf_counter()
     report = Report()
     out = options.out
-    with locked(out):
+    with locked(out), _terminate_like_interrupt():
         recover(out)
         state = BuildState.read(out)
         plans = _plan(options)
@@ -241,6 +243,7 @@ def _execute(
 ) -> Iterator[CourseOutcome | Result]:
     """Run the course jobs, then the PDF jobs they ask for; yield each outcome as it comes."""
     if workers <= 0:
+        forget()  # this process may have built before, from files since changed
         for course_job in jobs:
             yield from _in_process(course_job, report, total, on_event)
         return
@@ -360,13 +363,31 @@ def _pool(workers: int) -> Iterator[list[ProcessPoolExecutor]]:
 
 
 @contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a CI job cancelled) stops a build as cleanly as Ctrl-C does."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
 def _sigint_deferred() -> Iterator[None]:
     """Hold Ctrl-C back while workers are forked: an interrupt inside ``fork`` leaves the
     interpreter's fork handlers half run (and prints their traceback); afterwards it is safe."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         yield
     finally:

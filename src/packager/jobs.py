@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import signal
 import time
 from dataclasses import dataclass
@@ -127,9 +128,25 @@ def stamp(path: Path) -> Stamp:
 def start_worker() -> None:
     """Set up a worker process: the engine alone answers Ctrl-C, and collections are rare."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # forked with it held back
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the engine's handler is not for workers
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # held at fork
+    _die_with_parent()
     old = gc.get_threshold()
     gc.set_threshold(max(old[0], 50_000), old[1], old[2])
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the build that started it dies (SIGKILL, a crash):
+    an orphan would go on writing outputs beside the next build."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return  # not Linux: the engine still stops its workers on Ctrl-C and SIGTERM
+    if os.getppid() == 1:  # the build died before the request took hold
+        os._exit(1)
 
 
 @functools.lru_cache(maxsize=2)
@@ -156,6 +173,21 @@ def _editions(
     return tuple(found), problems
 
 
+def forget() -> None:
+    """Drop what this process cached in earlier builds: the loaded courses, the template
+    environments (Jinja2 does not re-read an edited template), the PDF stylesheets. A worker
+    lives for one build; a process that builds again (``serve``, library callers) starts here."""
+    import sys
+
+    _editions.cache_clear()
+    templates = sys.modules.get("packager.templates")
+    if templates is not None:
+        templates.environment.cache_clear()
+    pdfbook = sys.modules.get("packager.pdfbook")
+    if pdfbook is not None:
+        pdfbook._stylesheet.cache_clear()
+
+
 def _language_of(diagnostic: Diagnostic) -> str | None:
     """The language a problem belongs to, by the catalogue it is in (``locales/fr/...``)."""
     parts = diagnostic.location.path.split("/")
@@ -168,19 +200,23 @@ def _failing(problems: Problems, strict: bool) -> list[Diagnostic]:
     return [d for d in problems if d.severity is Severity.ERROR or strict]
 
 
-def _lang_digest(job: CourseJob, edition: Edition, published: tuple[str, ...]) -> str:
-    """What an edition's outputs share: its catalogues, the published languages, the credits."""
+def _input_digest(job: CourseJob, lang: str, fmt: str) -> str:
+    """The files one output reads beyond the course's own: its language's catalogues (with
+    their fallbacks and the interface's) and the templates of its format. Taken before the
+    course is loaded, so a file saved during the build makes the next build rebuild."""
     from packager.languages import fallback_chain
     from packager.locales import UI_DOMAIN, catalogue_path
 
     project = job.options.project
     catalogues = [
         catalogue_path(project, tag, domain)
-        for tag in fallback_chain(edition.lang)
+        for tag in fallback_chain(lang)
         for domain in (job.course, UI_DOMAIN)
     ]
-    credits = tuple((c.lang, c.translators, c.team) for c in edition.course.translations)
-    return combine(job.base, edition.lang, files_digest(project, catalogues), published, credits)
+    course_root = project / "courses" / job.course
+    return combine(
+        lang, fmt, files_digest(project, catalogues), _templates_digest(project, course_root, fmt)
+    )
 
 
 def _templates_digest(project: Path, course_root: Path, fmt: str) -> str:
@@ -216,6 +252,7 @@ def _shown(path: Path, project: Path) -> str:
 def run_course(job: CourseJob) -> CourseOutcome:
     """Check the course, then render what changed (PDFs are handed back as jobs)."""
     options = job.options
+    inputs = {(lang, fmt): _input_digest(job, lang, fmt) for lang, fmt in job.outputs if lang}
     found, problems = _editions(options, job.course, job.level)
     failing = _failing(problems, options.strict)
     source = found[0].course if found else None
@@ -237,12 +274,24 @@ def run_course(job: CourseJob) -> CourseOutcome:
             Result(job.course, lang, fmt, "failed", errors=errors) for lang, fmt in job.outputs
         )
         return CourseOutcome(job.course, failed, warnings, (), ())
+    outputs = job.outputs
+    if any(not lang for lang, _fmt in outputs):  # the planner could not read the languages
+        from packager.engine import in_shard
+
+        formats = tuple(dict.fromkeys(fmt for _lang, fmt in outputs))
+        outputs = tuple(
+            (lang, fmt)
+            for lang in dict.fromkeys((found[0].course.language, *found[0].course.languages))
+            if (not options.langs or lang in options.langs)
+            and in_shard(job.course, lang, options.shard)
+            for fmt in formats
+        )
     by_lang = {e.lang: e for e in found}
     published = tuple(by_lang)
     known = dict(job.known)
     results: list[Result] = []
     pdfs: list[PdfJob] = []
-    for lang, fmt in job.outputs:
+    for lang, fmt in outputs:
         own = [d for d in failing if _language_of(d) == lang]
         if own:
             results.append(Result(job.course, lang, fmt, "failed", errors=tuple(own)))
@@ -251,11 +300,10 @@ def run_course(job: CourseJob) -> CourseOutcome:
         if edition is None:
             results.append(Result(job.course, lang, fmt, "unpublished"))
             continue
-        digest = combine(
-            _lang_digest(job, edition, published),
-            fmt,
-            _templates_digest(options.project, edition.course.root, fmt),
-        )
+        # Which languages are published and who translated them show on every page.
+        credits = tuple((c.lang, c.translators, c.team) for c in edition.course.translations)
+        pre = inputs.get((lang, fmt)) or _input_digest(job, lang, fmt)
+        digest = combine(job.base, pre, published, credits)
         path = output_path(job.course, lang, fmt)
         before = known.get((lang, fmt))
         if (
@@ -324,6 +372,9 @@ def _render(
             size = _write(edition, fmt, options, published, target)
     except InputError as exc:
         return Result(course.id, edition.lang, fmt, "failed", path, errors=exc.diagnostics)
+    except UnicodeDecodeError as exc:  # a template (or static file) that is not UTF-8
+        error = _undecodable(options.project, course.root, exc)
+        return Result(course.id, edition.lang, fmt, "failed", path, errors=(error,))
     except OSError as exc:  # a full disk, a read-only folder: the old output stays as it was
         where = Location(display_path(target, options.project))
         message = f"cannot write the output: {exc.strerror or exc}"
@@ -339,6 +390,25 @@ def _render(
         stamp(target),
         size,
         time.perf_counter() - started,
+    )
+
+
+def _undecodable(project: Path, course_root: Path, exc: UnicodeDecodeError) -> Diagnostic:
+    """Which template is not UTF-8 (Jinja2's error does not say)."""
+    from packager.templates import search_path
+
+    for folder in search_path(project, course_root):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            data = path.read_bytes()
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as bad:
+                before = data[: bad.start]
+                line, col = before.count(b"\n") + 1, bad.start - before.rfind(b"\n")
+                where = Location(display_path(path, project), line, col)
+                return Diagnostic(where, Severity.ERROR, "not-utf8", "the file is not UTF-8 text")
+    return Diagnostic(
+        Location("templates"), Severity.ERROR, "not-utf8", f"a template is not UTF-8: {exc}"
     )
 
 

@@ -103,7 +103,13 @@ def template_files(
         source = next((f / name for f in folders if (f / name).is_file()), None)
         if source is None:
             continue
-        for found in meta.find_referenced_templates(parser.parse(source.read_text("utf-8"))):
+        try:
+            referenced = list(
+                meta.find_referenced_templates(parser.parse(source.read_text("utf-8")))
+            )
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError, OSError):
+            referenced = [None]  # the render reports the problem, with its place
+        for found in referenced:
             if found is None:
                 return tuple(sorted(p for f in folders for p in f.rglob("*") if p.is_file()))
             todo.append(found)
