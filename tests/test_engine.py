@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -390,3 +391,29 @@ def test_index_and_out_mistakes_are_located_errors(make_course: CourseFactory) -
     result = run("build", "--out", "afile/sub", cwd=project)
     assert result.returncode == 1
     assert "afile/sub:1:1: error[out]: cannot use the output folder" in result.stderr
+
+
+def _dies_building_a(job: object) -> object:
+    """A worker killed (out of memory, a crash) whenever it builds course ``a``."""
+    from packager.jobs import run_course
+
+    if getattr(job, "course", "") == "a":
+        os._exit(9)
+    return run_course(job)  # type: ignore[arg-type]
+
+
+def test_a_worker_that_keeps_dying_fails_only_the_job_that_kills_it(
+    make_course: CourseFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review finding: a second death failed every job then in the pool, innocent ones too."""
+    from packager import engine
+
+    for course in ("a", "b", "c", "d"):
+        project = make_course(course_id=course)
+    monkeypatch.setattr(engine, "run_course", _dies_building_a)
+    for workers in (1, 2):
+        report = _build(project, formats=("html",), jobs=workers, force=True)
+        status = {r.course: r.status for r in report.results}
+        assert status == {"a": "failed", "b": "built", "c": "built", "d": "built"}, workers
+        (failed,) = report.failed
+        assert failed.errors[0].message == "the worker process building it died"

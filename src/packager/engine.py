@@ -248,49 +248,82 @@ def _execute(
             yield from _in_process(course_job, report, total, on_event)
         return
     pending: dict[Future[CourseOutcome | Result], CourseJob | PdfJob] = {}
-    retried: set[CourseJob | PdfJob] = set()
+    lost: list[CourseJob | PdfJob] = []  # in a pool that broke: to run again
+    suspects: list[CourseJob | PdfJob] = []  # lost twice: each runs alone, to find the culprit
+    losses: dict[CourseJob | PdfJob, int] = {}
     with _pool(workers) as pool_holder:
 
         def submit(job: CourseJob | PdfJob) -> None:
             fn: Callable[..., CourseOutcome | Result] = (
                 run_course if isinstance(job, CourseJob) else run_pdf
             )
-            with _sigint_deferred():  # the first submit forks the workers
-                pending[pool_holder[0].submit(fn, job)] = job
+            try:
+                with _sigint_deferred():  # the first submit forks the workers
+                    pending[pool_holder[0].submit(fn, job)] = job
+            except BrokenProcessPool:
+                lost.append(job)
 
         for course_job in jobs:
             submit(course_job)
-        while pending:
+        while pending or lost or suspects:
+            if lost:
+                # A worker died (killed, out of memory): every job then in its pool is lost, and
+                # nothing says which one killed it. Each gets a second run in a new pool; a job
+                # lost twice runs alone, where a death can only be its own.
+                lost += pending.values()
+                pending.clear()
+                pool_holder[0].shutdown(wait=True, cancel_futures=True)
+                pool_holder[0] = _new_pool(workers)
+                again, lost[:] = list(lost), []
+                for job in again:
+                    losses[job] = losses.get(job, 0) + 1
+                    (suspects.append if losses[job] > 1 else submit)(job)
+                continue
+            if not pending:
+                yield from _alone(suspects.pop(0), report, submit)
+                continue
             if on_event is not None:
                 on_event(_in_hand(pending.values()), len(report.results), total)
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            broken: list[CourseJob | PdfJob] = []
             for future in finished:
                 job = pending.pop(future)
                 try:
                     outcome = future.result()
                 except BrokenProcessPool:
-                    broken.append(job)
+                    lost.append(job)
                     continue
                 except Exception as exc:  # a bug: its job fails, the others go on
-                    remote = exc.__cause__ if exc.__cause__ is not None else exc
-                    report.bugs.append("".join(traceback.format_exception(remote)))
-                    yield from _crashed(job, f"internal error: {type(exc).__name__}: {exc}", report)
+                    yield from _bug(job, exc, report)
                     continue
                 yield from _take(outcome, report, submit)
-            if broken:
-                # A worker died (killed, out of memory): every job then in the pool is lost.
-                # Start a new pool and try each once more; a job that kills it again fails.
-                broken += list(pending.values())
-                pending.clear()
-                pool_holder[0].shutdown(wait=True, cancel_futures=True)
-                pool_holder[0] = _new_pool(workers)
-                for job in broken:
-                    if job in retried:
-                        yield from _crashed(job, "the worker process building it died", report)
-                    else:
-                        retried.add(job)
-                        submit(job)
+
+
+def _alone(
+    job: CourseJob | PdfJob, report: Report, submit: Callable[[PdfJob], None]
+) -> Iterator[CourseOutcome | Result]:
+    """Run a suspect in a pool of its own: if its worker dies, it is the one that kills it."""
+    fn: Callable[..., CourseOutcome | Result] = (
+        run_course if isinstance(job, CourseJob) else run_pdf
+    )
+    with _pool(1) as holder:
+        with _sigint_deferred():
+            future = holder[0].submit(fn, job)
+        try:
+            outcome = future.result()
+        except BrokenProcessPool:
+            yield from _crashed(job, "the worker process building it died", report)
+            return
+        except Exception as exc:
+            yield from _bug(job, exc, report)
+            return
+    yield from _take(outcome, report, submit)
+
+
+def _bug(job: CourseJob | PdfJob, exc: Exception, report: Report) -> Iterator[Result]:
+    """A bug in one job: it fails with the traceback kept for the report; the others go on."""
+    remote = exc.__cause__ if exc.__cause__ is not None else exc
+    report.bugs.append("".join(traceback.format_exception(remote)))
+    yield from _crashed(job, f"internal error: {type(exc).__name__}: {exc}", report)
 
 
 def _take(
