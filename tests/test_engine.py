@@ -417,3 +417,45 @@ def test_a_worker_that_keeps_dying_fails_only_the_job_that_kills_it(
         assert status == {"a": "failed", "b": "built", "c": "built", "d": "built"}, workers
         (failed,) = report.failed
         assert failed.errors[0].message == "the worker process building it died"
+
+
+def test_a_language_taken_out_of_a_course_is_taken_off_the_site(tmp_path: Path) -> None:
+    project = _sample(tmp_path)
+    _build(project)
+    yaml_path = project / "courses/oer-recommendation/course.yaml"
+    original = yaml_path.read_text()
+    # A typo in course.yaml fails the course but never takes its published sites down.
+    yaml_path.write_text(original + "\n  bad indentation: [\n")
+    assert _build(project).failed
+    assert (project / "build/oer-recommendation/ru/html/index.html").is_file()
+    yaml_path.write_text(original.replace(", ru]", "]"))
+    report = _build(project)
+    assert sorted(report.removed) == [
+        "oer-recommendation/ru/html",
+        "oer-recommendation/ru/oer-recommendation-ru.imscc",
+    ]
+    assert not (project / "build/oer-recommendation/ru").exists()
+    data = json.loads((project / "build/report.json").read_text())
+    assert "ru" not in [x["lang"] for x in data["courses"][0]["languages"]]
+
+
+def test_shards_rebuilt_in_cached_folders_still_merge_into_a_full_build(tmp_path: Path) -> None:
+    """Review finding: shards kept facts and sites of a language the course had dropped."""
+    project = _sample(tmp_path)
+    formats = ("--format", "html")
+    for k in (1, 2, 3):
+        run("build", *formats, "--shard", f"{k}/3", "--out", str(tmp_path / f"s{k}"), cwd=project)
+    yaml_path = project / "courses/oer-recommendation/course.yaml"
+    text = yaml_path.read_text()
+    yaml_path.write_text(text.replace(", ru]", "]").replace("title: Open", "title: NEW Open", 1))
+    merged = tmp_path / "merged"
+    for k in (1, 2, 3):  # the same folders again, as a CI cache restores them
+        result = run(
+            "build", *formats, "--shard", f"{k}/3", "--out", str(tmp_path / f"s{k}"), cwd=project
+        )
+        assert result.returncode == 0, result.stderr
+        shutil.copytree(tmp_path / f"s{k}", merged, dirs_exist_ok=True)
+    assert run("index", "--out", str(merged), cwd=project).returncode == 0
+    assert run("build", *formats, "--out", str(tmp_path / "full"), cwd=project).returncode == 0
+    assert tree(merged) == tree(tmp_path / "full")
+    assert "NEW Open" in (merged / "report.json").read_text()

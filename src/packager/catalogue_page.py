@@ -22,12 +22,15 @@ Data = dict[str, list[dict[str, object]]]
 _SHARD_NAME = re.compile(r"(?P<k>[0-9]{1,6})-of-(?P<n>[0-9]{1,6})\.json")
 
 
-def report_data(options: BuildOptions, state: BuildState) -> Data:
-    """The catalogue as plain data, restricted to this build's shard."""
+def report_data(options: BuildOptions, state: BuildState, planned: set[str]) -> Data:
+    """The catalogue as plain data. A shard reports only the courses it planned in this run
+    (what it remembers of others may be out of date); a whole build, every course."""
     from packager.engine import course_ids, in_shard
 
     courses: list[dict[str, object]] = []
     for course in course_ids(options.project, ()):
+        if options.shard != (1, 1) and course not in planned:
+            continue
         languages = []
         for facts in state.languages.get(course, ()):
             outputs = {}
@@ -54,9 +57,9 @@ def report_data(options: BuildOptions, state: BuildState) -> Data:
     return {"courses": courses}
 
 
-def write_catalogue(options: BuildOptions, state: BuildState) -> None:
+def write_catalogue(options: BuildOptions, state: BuildState, planned: set[str]) -> None:
     """Write this build's report: the page and ``report.json``, or a shard's share."""
-    data = report_data(options, state)
+    data = report_data(options, state, planned)
     k, n = options.shard
     if n > 1:
         write_file(options.out / "shards" / f"{k}-of-{n}.json", _json(data))

@@ -294,6 +294,7 @@ def _json_report(report: Report) -> dict[str, object]:
             for r in report.results
         ],
         "warnings": [d.format() for d in sorted(set(report.warnings), key=lambda d: d.sort_key())],
+        "removed": sorted(report.removed),
     }
 
 
@@ -328,6 +329,12 @@ def _print_summary(state: _State, report: Report, options: BuildOptions) -> None
             f"build failed: {len(report.failed)} of {_plural(len(report.results), 'output')} "
             "failed; their previous versions are unchanged",
             style="bold red",
+            markup=False,
+        )
+    if report.removed:
+        state.out.print(
+            f"removed {_plural(len(report.removed), 'output')} no longer published: "
+            + ", ".join(sorted(report.removed)),
             markup=False,
         )
     built, unchanged, failed = (report.count(s) for s in ("built", "unchanged", "failed"))

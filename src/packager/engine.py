@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import shutil
 import signal
 import time
 import traceback
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from packager.builder import BuildOptions
-from packager.buildstate import BuildState, locked
+from packager.buildstate import BuildState, OutputRecord, locked
 from packager.diagnostics import Diagnostic, Location, Severity
 from packager.digests import combine, engine_digest, files_digest, tree_digest
 from packager.jobs import (
@@ -53,6 +54,7 @@ class Report:
     warnings: list[Diagnostic] = field(default_factory=list)
     errors: list[Diagnostic] = field(default_factory=list)  # not about one output
     bugs: list[str] = field(default_factory=list)  # tracebacks of jobs that crashed
+    removed: list[str] = field(default_factory=list)  # outputs of what is no longer published
     seconds: float = 0.0
     interrupted: bool = False
 
@@ -212,7 +214,11 @@ def run(options: BuildOptions, on_event: Event | None = None) -> Report:
                 else:
                     results = (item,)
                 for result in results:
+                    before = state.outputs.get((result.course, result.lang, result.format))
+                    if result.status == "unpublished" and before is not None:
+                        _remove(out, before, report)  # fell below the course's gate
                     state.record(result, levels[result.course])
+            _prune_stale(options, state, report)
         except KeyboardInterrupt:
             report.interrupted = True
         finally:
@@ -223,8 +229,52 @@ def run(options: BuildOptions, on_event: Event | None = None) -> Report:
         if not report.interrupted:
             from packager.catalogue_page import write_catalogue
 
-            _bookkeeping(report, out, lambda: write_catalogue(options, state))
+            courses = {r.course for r in report.results}
+            _bookkeeping(report, out, lambda: write_catalogue(options, state, courses))
     return report
+
+
+def _prune_stale(options: BuildOptions, state: BuildState, report: Report) -> None:
+    """Remove the outputs of languages and courses that no longer exist, after a whole build.
+
+    Only what the state says this folder's builds wrote, only for a build of every course and
+    language (of this shard), and never for a course that failed: a typo in ``course.yaml``
+    must not take its sites down.
+    """
+    if options.courses or options.langs or report.interrupted:
+        return
+    failed = {r.course for r in report.failed}
+    seen = {(r.course, r.lang) for r in report.results}
+    for (course, lang, fmt), record in list(state.outputs.items()):
+        if course in failed or fmt not in options.formats or (course, lang) in seen:
+            continue
+        if in_shard(course, lang, options.shard):
+            _remove(options.out, record, report)
+            del state.outputs[(course, lang, fmt)]
+
+
+def _remove(out: Path, record: OutputRecord, report: Report) -> None:
+    """Delete an output a build wrote (the state's record says where), and its empty folders."""
+    if not record.path or record.status != "built":
+        return
+    relative = Path(record.path)
+    if relative.is_absolute() or ".." in relative.parts:
+        return  # a state file someone edited: never delete outside the output folder
+    target = out / relative
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target, ignore_errors=True)
+    elif target.exists() or target.is_symlink():
+        target.unlink(missing_ok=True)
+    else:
+        return
+    report.removed.append(record.path)
+    for parent in target.parents:
+        if parent == out or not parent.is_relative_to(out):
+            break
+        try:
+            parent.rmdir()  # only when empty
+        except OSError:
+            break
 
 
 def _bookkeeping(report: Report, out: Path, write: Callable[[], None]) -> None:
