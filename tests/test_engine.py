@@ -459,3 +459,14 @@ def test_shards_rebuilt_in_cached_folders_still_merge_into_a_full_build(tmp_path
     assert run("build", *formats, "--out", str(tmp_path / "full"), cwd=project).returncode == 0
     assert tree(merged) == tree(tmp_path / "full")
     assert "NEW Open" in (merged / "report.json").read_text()
+
+
+def test_source_date_epoch_is_an_input(
+    make_course: CourseFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_course()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    _build(project)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert len(_built(_build(project))) == 2
+    assert not _built(_build(project))

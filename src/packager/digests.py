@@ -72,4 +72,22 @@ def engine_digest() -> str:
     The version alone would miss a changed module in a development checkout; the package's own
     files (code, built-in templates, schemas) are what actually shapes the outputs.
     """
-    return combine(packager.__version__, tree_digest(Path(packager.__file__).parent))
+    return combine(
+        packager.__version__, tree_digest(Path(packager.__file__).parent), _dependency_versions()
+    )
+
+
+# The libraries whose output ends up in the files: an upgrade rebuilds everything.
+_SHAPING = ("Jinja2", "markdown-it-py", "mdit-py-plugins", "Babel", "lxml", "PyYAML", "weasyprint")
+
+
+def _dependency_versions() -> tuple[str, ...]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in _SHAPING:
+        try:
+            found.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} missing")
+    return tuple(found)

@@ -112,7 +112,9 @@ def _plan(options: BuildOptions) -> list[_Plan]:
     project = options.project
     from packager.resources import builtin_templates
 
-    shared = combine(engine_digest(), options.preview, options.cc_version)
+    # SOURCE_DATE_EPOCH dates the cartridges of courses that give no date of their own.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    shared = combine(engine_digest(), options.preview, options.cc_version, epoch)
     templates = combine(tree_digest(project / "templates"), tree_digest(builtin_templates()))
     locales = project / "locales"
     ui = sorted(locales.glob("*/LC_MESSAGES/ui.po"))
