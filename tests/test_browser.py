@@ -198,6 +198,19 @@ def test_axe_finds_no_violations_on_any_page(audits: Any, lang: str) -> None:
     assert violations == {}, json.dumps(violations, indent=1, ensure_ascii=False)
 
 
+def test_the_catalogue_page_is_accessible_and_links_every_language(
+    browser: Any, sample_sites: Path
+) -> None:
+    """``build/index.html``: axe finds nothing, each language's row links its own site."""
+    for base in _serve(sample_sites.parent):
+        audit = _audit_pages(browser, base, ["index.html"])["index.html"]
+        assert audit["rules"] >= 20 and audit["violations"] == [], audit["violations"]
+        assert (audit["lang"], audit["overflow"]) == ("en", 0)
+    page = (sample_sites.parent / "index.html").read_text()
+    for lang in LANGS:
+        assert f'href="oer-recommendation/{lang}/html/index.html"' in page
+
+
 def test_axe_catches_a_planted_fault(browser: Any, site_url: str) -> None:
     """The harness works: a picture without alt text and pale text are reported."""
     need(AXE_JS.is_file(), "axe-core")

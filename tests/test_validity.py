@@ -18,7 +18,8 @@ VNU_JAR = REPO / ".cache/npm/vnu-jar/build/dist/vnu.jar"
 
 @pytest.mark.browser
 def test_vnu_finds_no_error_in_any_page(sample_sites: Path, tmp_path: Path) -> None:
-    """Every page, stylesheet and image of every language; a planted fault shows it looked."""
+    """Every page, stylesheet and image of every language, and the catalogue page; a planted
+    fault shows it looked."""
     java = shutil.which("java")
     need(java, "a Java runtime (apt-get install default-jre-headless)")
     need(VNU_JAR.is_file(), f"the Nu HTML Checker ({VNU_JAR.relative_to(REPO)})")
@@ -31,6 +32,7 @@ def test_vnu_finds_no_error_in_any_page(sample_sites: Path, tmp_path: Path) -> N
         for path in sorted((sample_sites / lang / "html").glob(pattern))
     ]
     assert len([f for f in files if f.name == "index.html"]) == len(LANGS)
+    files.append(sample_sites.parent / "index.html")  # the catalogue's landing page
     command = [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json"]
     command += ["--also-check-css", "--also-check-svg", *map(str, files), str(planted)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
