@@ -470,3 +470,13 @@ def test_source_date_epoch_is_an_input(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert len(_built(_build(project))) == 2
     assert not _built(_build(project))
+
+
+def test_a_file_deleted_inside_a_built_site_brings_the_site_back(
+    make_course: CourseFactory,
+) -> None:
+    project = make_course()
+    _build(project)
+    (project / "build/demo/en/html/assets/style.css").unlink()
+    assert _built(_build(project)) == [("demo", "en", "html")]
+    assert (project / "build/demo/en/html/assets/style.css").is_file()

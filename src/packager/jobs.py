@@ -14,6 +14,7 @@ translated them (the language switcher and credits show them), the options, and 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import os
@@ -117,12 +118,22 @@ def output_path(course: str, lang: str, fmt: str) -> str:
 
 
 def stamp(path: Path) -> Stamp:
-    """Identifies what is at ``path`` now: every write makes a new inode, with a new time."""
+    """Identifies what is at ``path`` now: every write makes a new inode, with a new time. For a
+    site, also how many files it holds and their total size, so that a file deleted or added
+    inside it by hand is noticed too."""
     try:
         st = path.stat()
     except OSError:
         return ()
-    return (st.st_ino, st.st_mtime_ns, st.st_size if path.is_file() else 0)
+    if not path.is_dir():
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+    count = total = 0
+    for parent, _dirs, names in os.walk(path):
+        for name in names:
+            count += 1
+            with contextlib.suppress(OSError):
+                total += (Path(parent) / name).stat().st_size
+    return (st.st_ino, st.st_mtime_ns, count, total)
 
 
 def start_worker() -> None:
