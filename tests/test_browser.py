@@ -132,11 +132,16 @@ def page(browser: Any) -> Iterator[Any]:
 
 # Run in each page: the layout shifts so far, the page's structure, and axe's verdict.
 AUDIT_JS = """async () => {
-  const shifts = new PerformanceObserver(() => {});
+  // Shifts from the start, and for a while after load (axe's run, then 200 ms more): a late
+  // script or font that moves the page counts too (review finding: read at once, it did not).
+  const entries = [];
+  const shifts = new PerformanceObserver((list) => entries.push(...list.getEntries()));
   shifts.observe({type: "layout-shift", buffered: true});
-  const cls = shifts.takeRecords().reduce((sum, entry) => sum + entry.value, 0);
-  shifts.disconnect();
   const result = await axe.run(document);
+  await new Promise((done) => setTimeout(done, 200));
+  entries.push(...shifts.takeRecords());
+  shifts.disconnect();
+  const cls = entries.reduce((sum, entry) => sum + entry.value, 0);
   const root = document.documentElement;
   const all = (selector) => [...document.querySelectorAll(selector)];
   return {

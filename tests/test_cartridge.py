@@ -451,3 +451,27 @@ def test_zip_times_come_from_the_course_or_source_date_epoch(
     assert zip_time(undated) == (1980, 1, 1, 0, 0, 0)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
     assert zip_time(undated) == (2023, 11, 14, 0, 0, 0)
+
+
+def test_the_xml_parser_resolves_no_entity_and_loads_no_dtd(tmp_path: Path) -> None:
+    """The parser itself is safe, not only the DOCTYPE refusal that follows it (review)."""
+    from packager.cccheck import _parser
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    dtd = tmp_path / "defaults.dtd"
+    dtd.write_text('<!ATTLIST r loaded CDATA "LOADED">')
+    entity = f'<!DOCTYPE r [<!ENTITY x SYSTEM "{secret.as_uri()}">]><r>&x;</r>'
+    tree = etree.parse(io.BytesIO(entity.encode()), _parser())
+    assert "SECRET" not in etree.tostring(tree).decode()
+    external = f'<!DOCTYPE r SYSTEM "{dtd.as_uri()}"><r/>'
+    tree = etree.parse(io.BytesIO(external.encode()), _parser())
+    assert tree.getroot().get("loaded") is None
+
+
+def test_an_xml_file_over_the_limit_is_refused() -> None:
+    big = b"<manifest>" + b"<!-- padding -->" * 200 + b"</manifest>"
+    data = _raw_zip([("imsmanifest.xml", big)])
+    assert _problems(data, Limits(xml=1000)) == [
+        "x.imscc/imsmanifest.xml:1:1: error[cc-size]: the file is larger than 1000 bytes"
+    ]

@@ -480,3 +480,32 @@ def test_a_file_deleted_inside_a_built_site_brings_the_site_back(
     (project / "build/demo/en/html/assets/style.css").unlink()
     assert _built(_build(project)) == [("demo", "en", "html")]
     assert (project / "build/demo/en/html/assets/style.css").is_file()
+
+
+def test_a_doctored_state_file_never_deletes_outside_the_output_folder(
+    make_course: CourseFactory, tmp_path: Path
+) -> None:
+    project = make_course()
+    _build(project)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    state_path = project / "build/.packager/state.json"
+    data = json.loads(state_path.read_text())
+    for path in ("../victim.txt", str(victim)):  # the build folder is tmp_path/build
+        data["outputs"].append(
+            {
+                "course": "gone",
+                "lang": "en",
+                "format": "html",
+                "status": "built",
+                "level": "x",
+                "path": path,
+                "digest": "x",
+                "stamp": [],
+                "size": 0,
+            }
+        )
+    state_path.write_text(json.dumps(data))
+    report = _build(project)  # a whole build prunes the outputs of courses that are gone
+    assert victim.read_text() == "keep me"
+    assert report.removed == []

@@ -305,10 +305,11 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _located(data: bytes) -> None:
+def _located(data: bytes) -> Problems:
     problems = Problems()
     check_cartridge(data, "x.imscc", problems)  # must not raise
     assert all(d.location.path.startswith("x.imscc") and d.location.line >= 1 for d in problems)
+    return problems
 
 
 @given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=8))
@@ -397,7 +398,12 @@ def test_a_cartridge_with_hostile_entry_names_gives_located_errors(names: list[s
     for name in names:
         # zipfile cuts a name at NUL (and then fails on an empty one): that is the writer's limit.
         files[name.split("\x00", 1)[0] or "empty"] = b"x"
-    _located(_zip(files))
+    problems = _located(_zip(files))
+    escaping = [
+        n for n in files if n.startswith("/") or "\\" in n or ".." in n.split("/") or n[1:3] == ":/"
+    ]
+    if escaping:  # not only no crash: a name leaving the cartridge is refused as such
+        assert any(d.code == "cc-path" for d in problems), escaping
 
 
 def test_the_fuzzed_cartridge_is_valid_to_start_with() -> None:

@@ -210,3 +210,27 @@ def test_build_error_in_a_template_is_an_input_error(make_course: CourseFactory)
     assert problem.format().startswith(
         "courses/demo/templates/credits.html:1:1: error[template]: template error: 'nope' is undefined"
     )
+
+
+@pytest.mark.parametrize("name", ["templates/static/style.css", "templates/credits.html"])
+def test_a_course_template_linking_out_of_the_course_is_refused(
+    make_course: CourseFactory, tmp_path: Path, name: str
+) -> None:
+    """Review finding: a symlinked course template or static file published any file."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    project = make_course()
+    link = project / "courses/demo" / name
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(secret)
+    result = run("build", "--format", "html", cwd=project)
+    assert result.returncode == 1
+    assert (
+        f"courses/demo/{name}:1:1: error[path-outside-course]: the template is a link to a file "
+        "outside the course's templates/ folder"
+    ) in result.stderr
+    assert not any(
+        "SECRET" in p.read_text(errors="replace")
+        for p in project.rglob("*.*")
+        if p.is_file() and "build" in p.parts
+    )

@@ -197,6 +197,7 @@ class _CourseReader:
         license_ = self._license(node.get("license"), "license")
         self.media = MediaFiles.scan(self.root / "media")
         self._check_media()
+        self._check_templates()
         media_files = set(self.media.inside)
         pages_found = self.pages_found = self._page_files()
         modules = self._outline(node.get("outline"), pages_found)
@@ -305,6 +306,15 @@ class _CourseReader:
                     )
                 )
         return tuple(authors)
+
+    def _check_templates(self) -> None:
+        """A course's own templates and static files stay inside the course: a link out of it
+        would publish whatever file it points at (a course is untrusted input)."""
+        folder = self.root / "templates"
+        for name in sorted(MediaFiles.scan(folder).outside):
+            shown = Location(visible(display_path(folder / name, self.project)))
+            message = "the template is a link to a file outside the course's templates/ folder"
+            self.problems.error(shown, "path-outside-course", message)
 
     def _page_files(self) -> dict[str, Path]:
         """The page files, refusing links out of the course and anything but regular files."""
