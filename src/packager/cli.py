@@ -1,7 +1,8 @@
 """The ``packager`` command line.
 
 Exit codes: 0 success; 1 problems in the input (each printed as ``path:line:col: ...``);
-2 wrong usage; 3 an internal error (a bug: please report it with the traceback).
+2 wrong usage; 3 an internal error (a bug: please report it with the traceback); 130
+interrupted (Ctrl-C or SIGTERM: every output is whole, the previous one or the new one).
 """
 
 from __future__ import annotations
