@@ -211,10 +211,9 @@ def _failing(problems: Problems, strict: bool) -> list[Diagnostic]:
     return [d for d in problems if d.severity is Severity.ERROR or strict]
 
 
-def _input_digest(job: CourseJob, lang: str, fmt: str) -> str:
-    """The files one output reads beyond the course's own: its language's catalogues (with
-    their fallbacks and the interface's) and the templates of its format. Taken before the
-    course is loaded, so a file saved during the build makes the next build rebuild."""
+def _catalogues_digest(job: CourseJob, lang: str) -> str:
+    """The catalogues one language reads beyond the course's own files: its own and its
+    fallbacks', the course's and the interface's."""
     from packager.languages import fallback_chain
     from packager.locales import UI_DOMAIN, catalogue_path
 
@@ -224,10 +223,22 @@ def _input_digest(job: CourseJob, lang: str, fmt: str) -> str:
         for tag in fallback_chain(lang)
         for domain in (job.course, UI_DOMAIN)
     ]
-    course_root = project / "courses" / job.course
-    return combine(
-        lang, fmt, files_digest(project, catalogues), _templates_digest(project, course_root, fmt)
-    )
+    return files_digest(project, catalogues)
+
+
+def _input_digests(
+    job: CourseJob, outputs: tuple[tuple[str, str], ...]
+) -> dict[tuple[str, str], str]:
+    """Per output, the files it reads beyond the course's own: its language's catalogues and
+    its format's templates, each digested once. Taken before the course is loaded, so a file
+    saved during the build makes the next build rebuild."""
+    course_root = job.options.project / "courses" / job.course
+    langs = {lang: _catalogues_digest(job, lang) for lang in {lang for lang, _fmt in outputs}}
+    formats = {
+        fmt: _templates_digest(job.options.project, course_root, fmt)
+        for fmt in {fmt for _lang, fmt in outputs}
+    }
+    return {(lang, fmt): combine(lang, fmt, langs[lang], formats[fmt]) for lang, fmt in outputs}
 
 
 def _templates_digest(project: Path, course_root: Path, fmt: str) -> str:
@@ -263,7 +274,7 @@ def _shown(path: Path, project: Path) -> str:
 def run_course(job: CourseJob) -> CourseOutcome:
     """Check the course, then render what changed (PDFs are handed back as jobs)."""
     options = job.options
-    inputs = {(lang, fmt): _input_digest(job, lang, fmt) for lang, fmt in job.outputs if lang}
+    inputs = _input_digests(job, tuple(o for o in job.outputs if o[0]))
     found, problems = _editions(options, job.course, job.level)
     failing = _failing(problems, options.strict)
     source = found[0].course if found else None
@@ -297,6 +308,7 @@ def run_course(job: CourseJob) -> CourseOutcome:
             and in_shard(job.course, lang, options.shard)
             for fmt in formats
         )
+        inputs = _input_digests(job, outputs)
     by_lang = {e.lang: e for e in found}
     published = tuple(by_lang)
     known = dict(job.known)
@@ -313,8 +325,7 @@ def run_course(job: CourseJob) -> CourseOutcome:
             continue
         # Which languages are published and who translated them show on every page.
         credits = tuple((c.lang, c.translators, c.team) for c in edition.course.translations)
-        pre = inputs.get((lang, fmt)) or _input_digest(job, lang, fmt)
-        digest = combine(job.base, pre, published, credits)
+        digest = combine(job.base, inputs[(lang, fmt)], published, credits)
         path = output_path(job.course, lang, fmt)
         before = known.get((lang, fmt))
         if (
