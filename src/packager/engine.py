@@ -42,6 +42,7 @@ from packager.jobs import (
     start_worker,
 )
 from packager.output import recover
+from packager.resources import builtin_templates, find_courses
 
 Event = Callable[[str, int, int], None]  # (what is in hand, done, total)
 
@@ -70,18 +71,13 @@ class Report:
 class _Plan:
     course: str
     level: str  # digest of every input of the course
-    base: str  # the same without its catalogues: each language adds its own
+    base: str  # the same without catalogues and templates: each output adds those it reads
     outputs: tuple[tuple[str, str], ...]
 
 
 def course_ids(project: Path, named: tuple[str, ...]) -> list[str]:
-    """The named courses, else every folder of ``courses/`` holding a ``course.yaml``."""
-    if named:
-        return list(dict.fromkeys(named))
-    folder = project / "courses"
-    if not folder.is_dir():
-        return []
-    return sorted(p.name for p in folder.iterdir() if (p / "course.yaml").is_file())
+    """The named courses, else every course of the project."""
+    return list(dict.fromkeys(named)) if named else find_courses(project)
 
 
 def in_shard(course: str, lang: str, shard: tuple[int, int]) -> bool:
@@ -110,8 +106,6 @@ def _languages(project: Path, course: str) -> list[str]:
 
 def _plan(options: BuildOptions) -> list[_Plan]:
     project = options.project
-    from packager.resources import builtin_templates
-
     # SOURCE_DATE_EPOCH dates the cartridges of courses that give no date of their own.
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     shared = combine(engine_digest(), options.preview, options.cc_version, epoch)

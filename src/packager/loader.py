@@ -36,6 +36,7 @@ from packager.mdinline import parse_inline
 from packager.media import MediaFiles, svg_problem
 from packager.model import Author, Course, MediaCredit, Module, Page, PageKind
 from packager.names import file_name_problem, hidden_character, visible
+from packager.resources import find_courses
 from packager.yamlsource import YamlNode, parse_yaml, text_lines
 
 RESERVED_PAGES = frozenset({"index", "credits"})
@@ -98,14 +99,6 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
         problems.error(Location(shown, line), "nul-byte", "the file contains a NUL byte")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def find_courses(project: Path) -> list[str]:
-    """Ids of the courses in ``project/courses``, sorted."""
-    folder = project / "courses"
-    if not folder.is_dir():
-        return []
-    return sorted(p.name for p in folder.iterdir() if (p / "course.yaml").is_file())
 
 
 def load_course(project: Path, course_id: str, problems: Problems) -> Course | None:
