@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from packager.builder import BuildOptions
+from packager.builder import FORMATS, BuildOptions
 from packager.buildstate import BuildState
 from packager.diagnostics import Diagnostic, InputError, Location, Severity, display_path
 from packager.output import write_file
@@ -34,7 +34,7 @@ def report_data(options: BuildOptions, state: BuildState, planned: set[str]) -> 
         languages = []
         for facts in state.languages.get(course, ()):
             outputs = {}
-            for fmt in ("html", "imscc", "pdf"):
+            for fmt in FORMATS:
                 record = state.outputs.get((course, facts.lang, fmt))
                 if record is None or record.status != "built":
                     continue
@@ -90,29 +90,32 @@ def merge_shards(out: Path) -> int:
     reports = []
     for _k, path in sorted(found.items()):
         try:
-            reports.append((path, json.loads(path.read_text(encoding="utf-8"))["courses"]))
+            reports.append(json.loads(path.read_text(encoding="utf-8"))["courses"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
             shown = Location(display_path(path, Path()))
             message = f"not a shard report packager wrote: {exc}"
             raise InputError([Diagnostic(shown, Severity.ERROR, "shards", message)]) from None
     merged: dict[str, dict[str, dict[str, Any]]] = {}
     order: dict[str, list[str]] = {}
-    for _path, courses in reports:
+    for courses in reports:
         for course in courses:
             langs = merged.setdefault(course["id"], {})
             for language in course["languages"]:
                 entry = langs.setdefault(language["lang"], {**language, "outputs": {}})
                 entry["outputs"].update(language["outputs"])
             order[course["id"]] = [x["lang"] for x in course["languages"]]
+
+    def in_order(language: dict[str, Any]) -> dict[str, Any]:
+        """Outputs in the order a whole build lists them, whichever shard brought which."""
+        outputs = language["outputs"]
+        return {**language, "outputs": {f: outputs[f] for f in FORMATS if f in outputs}}
+
     data: Data = {
         "courses": [
-            {"id": c, "languages": [merged[c][lang] for lang in order[c]]} for c in sorted(merged)
+            {"id": c, "languages": [in_order(merged[c][lang]) for lang in order[c]]}
+            for c in sorted(merged)
         ]
     }
-    for language in (x for c in data["courses"] for x in c["languages"]):  # type: ignore[attr-defined]
-        language["outputs"] = {
-            f: language["outputs"][f] for f in ("html", "imscc", "pdf") if f in language["outputs"]
-        }
     _write_page(out, data)
     return n
 
