@@ -509,3 +509,20 @@ def test_a_doctored_state_file_never_deletes_outside_the_output_folder(
     report = _build(project)  # a whole build prunes the outputs of courses that are gone
     assert victim.read_text() == "keep me"
     assert report.removed == []
+
+
+def test_the_catalogue_page_follows_its_template(
+    make_course: CourseFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page is rewritten when its template changes, even when its data did not."""
+    from packager import resources
+
+    templates = tmp_path / "builtin"
+    shutil.copytree(REPO / "templates", templates)
+    monkeypatch.setattr(resources, "builtin_templates", lambda: templates)
+    project = make_course()
+    _build(project)
+    page = templates / "catalogue.html"
+    page.write_text(page.read_text().replace("<h1>Course catalogue</h1>", "<h1>Our courses</h1>"))
+    _build(project)
+    assert "<h1>Our courses</h1>" in (project / "build/index.html").read_text()
