@@ -99,9 +99,8 @@ def build(options: BuildOptions, problems: Problems) -> list[Output]:
 
     report = run(options)
     problems.items.extend(d for d in report.warnings if d not in problems.items)
-    failures = [d for r in report.failed for d in r.errors] + report.errors
-    if failures or (options.strict and report.warnings):
-        raise InputError(sorted(set(failures + report.warnings), key=lambda d: d.sort_key()))
+    if report.errors_found() or (options.strict and report.warnings):
+        raise InputError(report.diagnostics())
     return [
         Output(r.course, r.lang, r.format, options.out / r.path)
         for r in report.results

@@ -255,8 +255,7 @@ def build_command(
     except InputError as exc:
         state.report(list(exc.diagnostics), strict)
         sys.exit(EXIT_INPUT)
-    found = {d for r in report.failed for d in r.errors} | set(report.errors) | set(report.warnings)
-    state.report(sorted(found, key=lambda d: d.sort_key()), strict)
+    state.report(report.diagnostics(), strict)
     if as_json:
         click.echo(json.dumps(_json_report(report), indent=1, ensure_ascii=False))
     elif not state.quiet:
@@ -294,7 +293,7 @@ def _json_report(report: Report) -> dict[str, object]:
             }
             for r in report.results
         ],
-        "warnings": [d.format() for d in sorted(set(report.warnings), key=lambda d: d.sort_key())],
+        "warnings": [d.format() for d in report.diagnostics() if d.severity is Severity.WARNING],
         "removed": sorted(report.removed),
     }
 
@@ -407,8 +406,7 @@ def serve_command(
             return
         if report.interrupted:
             raise KeyboardInterrupt  # Ctrl-C during a rebuild stops serve too
-        found = {d for r in report.failed for d in r.errors} | set(report.warnings)
-        state.report(sorted(found, key=lambda d: d.sort_key()), False)
+        state.report(report.diagnostics(), False)
         built = report.count("built")
         if built or report.failed:
             state.err.print(

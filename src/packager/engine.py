@@ -66,6 +66,14 @@ class Report:
     def failed(self) -> list[Result]:
         return [r for r in self.results if r.status == "failed"]
 
+    def errors_found(self) -> set[Diagnostic]:
+        """Every error: the failed outputs' and the build's own (jobs of a course repeat some)."""
+        return {d for r in self.failed for d in r.errors} | set(self.errors)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every problem to show, errors and warnings, once each, in file order."""
+        return sorted(self.errors_found() | set(self.warnings), key=lambda d: d.sort_key())
+
 
 @dataclass(frozen=True)
 class _Plan:
