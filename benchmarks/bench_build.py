@@ -29,10 +29,10 @@ from typing import Any
 
 from bench_html import make_course
 
-from packager.builder import check
+from packager.api import check
 from packager.diagnostics import Problems
-from packager.locales import catalogue_path, load, save
-from packager.workflow import init
+from packager.i18n.locales import catalogue_path, load, save
+from packager.i18n.workflow import init
 
 LANGS = ("fr", "es", "ar", "zh-Hans", "ru")
 

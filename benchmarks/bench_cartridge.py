@@ -18,13 +18,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_html import best_of, make_course
 
-from packager.builder import check, fewer_collections
-from packager.cartridge import cartridge_files, zip_bytes, zip_time
-from packager.cccheck import check_cartridge
-from packager.ccformat import VERSIONS
+from packager.api import check, fewer_collections
 from packager.diagnostics import Problems
-from packager.editions import editions
-from packager.htmlsite import site_files
+from packager.formats.cartridge.check import check_cartridge
+from packager.formats.cartridge.profile import VERSIONS
+from packager.formats.cartridge.writer import cartridge_files, zip_bytes, zip_time
+from packager.formats.site import site_files
+from packager.i18n.editions import editions
 
 
 def main() -> None:

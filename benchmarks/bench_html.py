@@ -24,11 +24,11 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from packager.builder import BuildOptions, build, check, fewer_collections
+from packager.api import BuildOptions, build, check, fewer_collections
+from packager.build.jobs import _editions
 from packager.diagnostics import Problems
-from packager.editions import editions
-from packager.htmlsite import site_files
-from packager.jobs import _editions
+from packager.formats.site import site_files
+from packager.i18n.editions import editions
 
 PAGE = """\
 ---

@@ -23,12 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_html import best_of, make_course
 
-from packager.builder import check_all
+from packager.api import check_all
 from packager.diagnostics import Problems
-from packager.editions import Edition
-from packager.licenses import badge_svg
-from packager.pdfbook import ROOT, _fetcher_class, book_html, pdf_bytes
-from packager.templates import find_static, search_path
+from packager.formats.pdf.book import ROOT, _fetcher_class, book_html, pdf_bytes
+from packager.i18n.editions import Edition
+from packager.render.templates import find_static, search_path
+from packager.source.licenses import badge_svg
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -58,8 +58,8 @@ def peak_memory(project: Path, *, bare_render: bool = False) -> float:
         "import sys; from pathlib import Path\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "from bench_pdf import bare\n"
-        "from packager.builder import check_all; from packager.diagnostics import Problems\n"
-        "from packager.pdfbook import book_html, pdf_bytes\n"
+        "from packager.api import check_all; from packager.diagnostics import Problems\n"
+        "from packager.formats.pdf.book import book_html, pdf_bytes\n"
         f"p = Path({str(project)!r})\n"
         "(e,) = check_all(p, ('bench',), Problems())\n"
         + make

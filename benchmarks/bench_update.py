@@ -26,12 +26,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from packager.builder import check
+from packager.api import check
 from packager.diagnostics import Problems
-from packager.locales import catalogue_path, load, new_catalogue, save, template_path
-from packager.merge import _similarity
-from packager.pofile import format_string
-from packager.workflow import extract, update
+from packager.i18n.locales import catalogue_path, load, new_catalogue, save, template_path
+from packager.i18n.merge import _similarity
+from packager.i18n.pofile import format_string
+from packager.i18n.workflow import extract, update
 
 LANGS = ("fr", "es", "ar", "zh-Hans", "ru", "pt")
 WORDS = [

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from packager.builder import BuildOptions, build
+from packager.api import BuildOptions, build
 from packager.diagnostics import Problems
 
 REPO = Path(__file__).resolve().parents[1]

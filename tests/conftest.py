@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from packager.diagnostics import Problems
-from packager.loader import load_course
-from packager.model import Course
+from packager.source.loader import load_course
+from packager.source.model import Course
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -120,7 +120,7 @@ def sample_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Returns the course folder: ``<lang>/html/`` beside each other, as ``packager build`` lays
     them out (the language switcher links across them).
     """
-    from packager.builder import BuildOptions, build
+    from packager.api import BuildOptions, build
 
     out = tmp_path_factory.mktemp("sample-sites")
     options = BuildOptions(

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from packager.builder import BuildOptions, build
+from packager.api import BuildOptions, build
 from packager.diagnostics import Problems
-from packager.locales import catalogue_path, load, save
+from packager.i18n.locales import catalogue_path, load, save
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser

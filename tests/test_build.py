@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import html as lxml_html
 
-from packager.builder import BuildOptions, build
+from packager.api import BuildOptions, build
 from packager.diagnostics import InputError, Problems
 from tests.conftest import INTRO, CourseFactory
 

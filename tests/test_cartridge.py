@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from packager.builder import BuildOptions, build, check_all
-from packager.cartridge import cartridge_files, zip_bytes, zip_time
-from packager.cccheck import Limits, check_cartridge
-from packager.ccformat import QTI_NS, VERSIONS
+from packager.api import BuildOptions, build, check_all
 from packager.diagnostics import Problems
+from packager.formats.cartridge.check import Limits, check_cartridge
+from packager.formats.cartridge.profile import QTI_NS, VERSIONS
+from packager.formats.cartridge.writer import cartridge_files, zip_bytes, zip_time
 from tests.conftest import REPO, CourseFactory, load
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -89,7 +89,7 @@ def test_read_back_every_page_in_its_language(sample_editions) -> None:  # type:
 
 
 def test_quiz_answers_and_scores_match_the_source(sample_editions) -> None:  # type: ignore[no-untyped-def]
-    from packager.document import plain_text
+    from packager.source.document import plain_text
 
     edition = sample_editions[0]
     quiz = next(p for p in edition.course.pages if p.id == "quiz")
@@ -455,7 +455,7 @@ def test_zip_times_come_from_the_course_or_source_date_epoch(
 
 def test_the_xml_parser_resolves_no_entity_and_loads_no_dtd(tmp_path: Path) -> None:
     """The parser itself is safe, not only the DOCTYPE refusal that follows it (review)."""
-    from packager.cccheck import _parser
+    from packager.formats.cartridge.check import _parser
 
     secret = tmp_path / "secret.txt"
     secret.write_text("SECRET")

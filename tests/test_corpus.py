@@ -28,9 +28,9 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from packager.builder import BuildOptions, build, check_all
-from packager.cccheck import check_cartridge
+from packager.api import BuildOptions, build, check_all
 from packager.diagnostics import InputError, Problems
+from packager.formats.cartridge.check import check_cartridge
 from tests.conftest import COURSE_YAML, INTRO, QUIZ, SVG, CourseFactory
 from tests.test_cli import run
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from packager.builder import BuildOptions
-from packager.engine import Report
-from packager.engine import run as run_engine
+from packager.api import BuildOptions
+from packager.build.engine import Report
+from packager.build.engine import run as run_engine
 from packager.output import recover, write_tree
 from tests.conftest import COURSE_YAML, INTRO, REPO, CourseFactory
 from tests.test_cli import run
@@ -249,8 +249,8 @@ def test_yaml_errors_still_fail_with_their_place(make_course: CourseFactory) -> 
 def test_a_crash_in_a_worker_fails_its_job_with_the_traceback_and_the_others_go_on(
     make_course: CourseFactory,
 ) -> None:
-    from packager.engine import _execute
-    from packager.jobs import CourseJob
+    from packager.build.engine import _execute
+    from packager.build.jobs import CourseJob
 
     project = make_course()
     good = BuildOptions(project=project, out=project / "build", formats=("html",))
@@ -289,8 +289,8 @@ def test_a_broken_catalogue_fails_only_its_language_on_every_worker(tmp_path: Pa
 def test_a_pdf_depends_on_the_installed_fonts_and_a_site_does_not(
     make_course: CourseFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from packager import glyphs
-    from packager.jobs import _templates_digest
+    from packager.build.jobs import _templates_digest
+    from packager.formats.pdf import glyphs
 
     project = make_course()
     root = project / "courses/demo"
@@ -342,7 +342,7 @@ def test_a_template_edited_between_two_builds_in_one_process_is_used(tmp_path: P
 def test_a_catalogue_saved_while_its_course_loads_is_rebuilt_next_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from packager import jobs
+    from packager.build import jobs
 
     project = _sample(tmp_path)
     po = project / "locales/fr/LC_MESSAGES/oer-recommendation.po"
@@ -395,7 +395,7 @@ def test_index_and_out_mistakes_are_located_errors(make_course: CourseFactory) -
 
 def _dies_building_a(job: object) -> object:
     """A worker killed (out of memory, a crash) whenever it builds course ``a``."""
-    from packager.jobs import run_course
+    from packager.build.jobs import run_course
 
     if getattr(job, "course", "") == "a":
         os._exit(9)
@@ -406,7 +406,7 @@ def test_a_worker_that_keeps_dying_fails_only_the_job_that_kills_it(
     make_course: CourseFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Review finding: a second death failed every job then in the pool, innocent ones too."""
-    from packager import engine
+    from packager.build import engine
 
     for course in ("a", "b", "c", "d"):
         project = make_course(course_id=course)

@@ -16,18 +16,18 @@ from pathlib import Path
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from packager.builder import check_all
-from packager.cartridge import cartridge_files
-from packager.catalogue import Catalogue, Entry
-from packager.cccheck import check_cartridge
-from packager.ccformat import VERSIONS
+from packager.api import check_all
 from packager.diagnostics import InputError, Location, Problems
-from packager.document import read_document
-from packager.loader import load_course
-from packager.media import MediaFiles
-from packager.messages import document_messages
-from packager.pofile import read_po, write_po
-from packager.translate import Translation, _translate_document
+from packager.formats.cartridge.check import check_cartridge
+from packager.formats.cartridge.profile import VERSIONS
+from packager.formats.cartridge.writer import cartridge_files
+from packager.i18n.catalogue import Catalogue, Entry
+from packager.i18n.messages import document_messages
+from packager.i18n.pofile import read_po, write_po
+from packager.i18n.translate import Translation, _translate_document
+from packager.source.document import read_document
+from packager.source.loader import load_course
+from packager.source.media import MediaFiles
 from tests.conftest import COURSE_YAML, INTRO, QUIZ, SVG
 from tests.test_properties import identity_translation_renders_like_the_source
 

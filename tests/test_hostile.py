@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from packager.builder import BuildOptions, build
+from packager.api import BuildOptions, build
 from packager.diagnostics import InputError, Problems
 from tests.conftest import COURSE_YAML, INTRO, CourseFactory, load
 from tests.test_cli import run

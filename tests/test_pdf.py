@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from packager.builder import BuildOptions, build, check_all
+from packager.api import BuildOptions, build, check_all
 from packager.diagnostics import Diagnostic, InputError, Problems
-from packager.editions import editions
-from packager.pdfbook import _fetcher_class, pdf_bytes
+from packager.formats.pdf.book import _fetcher_class, pdf_bytes
+from packager.i18n.editions import editions
 from tests.conftest import COURSE_YAML, REPO, CourseFactory, load
 
 SAMPLE = "oer-recommendation"
@@ -216,7 +216,7 @@ def test_a_missing_glyph_in_a_module_title_points_at_course_yaml(
 
 def test_courses_share_one_font_configuration(make_course: CourseFactory, tmp_path: Path) -> None:
     """Regression: keying the parsed stylesheet on the course made every course load fonts anew."""
-    from packager.pdfbook import _stylesheet
+    from packager.formats.pdf.book import _stylesheet
 
     _stylesheet.cache_clear()
     first = make_course(course_id="one")

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from packager.catalogue import Catalogue, Entry
 from packager.diagnostics import Problems
-from packager.pofile import read_po, write_po
+from packager.i18n.catalogue import Catalogue, Entry
+from packager.i18n.pofile import read_po, write_po
 from tests.conftest import REPO
 
 CATALOGUES = sorted((REPO / "locales").rglob("*.po")) + sorted((REPO / "locales").glob("*.pot"))

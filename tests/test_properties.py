@@ -5,14 +5,14 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from packager.catalogue import Catalogue, Entry
 from packager.diagnostics import Location, Problems
-from packager.document import read_document
-from packager.media import MediaFiles
-from packager.merge import merge
-from packager.messages import document_messages
-from packager.render import RenderContext, render_document
-from packager.translate import Translation, _translate_document
+from packager.i18n.catalogue import Catalogue, Entry
+from packager.i18n.merge import merge
+from packager.i18n.messages import document_messages
+from packager.i18n.translate import Translation, _translate_document
+from packager.render.document import RenderContext, render_document
+from packager.source.document import read_document
+from packager.source.media import MediaFiles
 
 HEADER = (("Content-Type", "text/plain; charset=UTF-8"),)
 

@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 
 from packager.diagnostics import Problems
-from packager.document import read_document
-from packager.licenses import LICENSES
-from packager.markdown import split_front_matter
-from packager.model import MediaCredit
-from packager.render import RenderContext, render_document, render_inline_text
+from packager.render.document import RenderContext, render_document, render_inline_text
+from packager.source.document import read_document
+from packager.source.licenses import LICENSES
+from packager.source.markdown import split_front_matter
+from packager.source.model import MediaCredit
 
 GOLDEN = Path(__file__).parent / "golden"
 

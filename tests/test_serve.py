@@ -59,7 +59,7 @@ def test_serve_rebuilds_on_save_and_tells_the_page_to_reload(make_course: Course
 
 
 def test_serve_listens_on_loopback_only(make_course: CourseFactory) -> None:
-    from packager.serve import Generation, start_server
+    from packager.cli.serve import Generation, start_server
 
     project = make_course()
     server = start_server(project, 0, Generation())

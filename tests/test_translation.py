@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from packager.builder import BuildOptions, build, check_all
-from packager.catalogue import Catalogue, Entry
+from packager.api import BuildOptions, build, check_all
 from packager.diagnostics import Problems
-from packager.editions import editions
-from packager.locales import catalogue_path, load, save, template_path, ui_catalogue
-from packager.mdinline import parse_inline
-from packager.merge import merge
-from packager.pofile import read_po
-from packager.render import RenderContext, render_document
-from packager.workflow import extract, init, update
+from packager.i18n.catalogue import Catalogue, Entry
+from packager.i18n.editions import editions
+from packager.i18n.locales import catalogue_path, load, save, template_path, ui_catalogue
+from packager.i18n.merge import merge
+from packager.i18n.pofile import read_po
+from packager.i18n.workflow import extract, init, update
+from packager.render.document import RenderContext, render_document
+from packager.source.mdinline import parse_inline
 from tests.conftest import COURSE_YAML, REPO, CourseFactory
 from tests.conftest import load as load_course
 from tests.test_cli import run
@@ -308,9 +308,9 @@ def test_pseudo_locale_shows_every_message_translated(make_course: CourseFactory
 def test_identity_translation_renders_exactly_like_the_source(tmp_path: Path) -> None:
     """Every page of the sample course and the golden page: msgstr = msgid gives the same HTML."""
     from packager.diagnostics import Location
-    from packager.loader import load_course as loader
-    from packager.messages import course_messages
-    from packager.translate import Translation, translate_course
+    from packager.i18n.messages import course_messages
+    from packager.i18n.translate import Translation, translate_course
+    from packager.source.loader import load_course as loader
 
     project = tmp_path
     shutil.copytree(REPO / "courses", project / "courses")
@@ -491,7 +491,7 @@ def test_a_change_of_escaping_alone_keeps_the_translation() -> None:
 
 
 def test_blanks_stay_readable_in_messages() -> None:
-    from packager.mdinline import to_markdown
+    from packager.source.mdinline import to_markdown
 
     tokens = parse_inline("Goal number ___ is about *quality*.", {})
     assert to_markdown(tokens, "", {}).text == "Goal number ___ is about *quality*."

@@ -11,7 +11,7 @@ import sys
 
 def main() -> None:
     try:
-        from packager.cli import main as cli_main
+        from packager.cli.main import main as cli_main
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)

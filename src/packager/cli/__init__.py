@@ -1,0 +1,1 @@
+"""The ``packager`` command line."""

@@ -1,0 +1,1 @@
+"""The IMS Common Cartridge format: writer, profile strings, official schemas, checker."""

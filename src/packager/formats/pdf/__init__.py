@@ -1,0 +1,1 @@
+"""The PDF format: the book's HTML, WeasyPrint, the fonts it draws with."""

@@ -1,0 +1,350 @@
+"""The PDF output format: a printable book of one course in one language, made with WeasyPrint.
+
+The book is one HTML document (cover, contents with page numbers, the modules and their pages,
+an answer key, credits and licence) laid out by the print stylesheet. WeasyPrint is imported only
+when a PDF is made, and a worker keeps one font configuration and the parsed stylesheet for all
+the PDFs it makes. Resources come through a confined fetcher: the course's own media and
+``data:`` URIs, nothing else, never the network. The same sources give the same bytes.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import hashlib
+import logging
+import mimetypes
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from packager import languages
+from packager.diagnostics import Diagnostic, InputError, Location, Problems, Severity
+from packager.formats.pdf import glyphs
+from packager.formats.site import template_context, template_problem
+from packager.i18n import locales
+from packager.i18n.editions import Edition, is_language_variant, localized_media
+from packager.render.document import RenderContext, render_document, render_inline_at, render_span
+from packager.render.templates import environment, find_static, search_path
+from packager.source.document import Question, plain_text
+from packager.source.licenses import badge_svg
+from packager.source.media import image_size
+from packager.source.model import Course, Page, PageKind
+
+if TYPE_CHECKING:  # pragma: no cover
+    from weasyprint.urls import URLFetcher
+
+ROOT = "file:///__course__/"
+TEMPLATES, STATICS = ("book.html",), ("print.css",)  # what a book renders
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    """One question's answers for the book's key."""
+
+    page: Page
+    question: Question
+    answers: tuple[Markup, ...]
+    feedback: Markup
+
+
+def _fetcher_class() -> type[URLFetcher]:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves ``file:///__course__/media/...`` from the course's media and ``data:`` URIs;
+        refuses everything else (http, https, other files, ``..``, links out) and records it."""
+
+        def __init__(self, media: Path, extra: dict[str, bytes]) -> None:
+            super().__init__(allowed_protocols=("file", "data"))
+            self.media = media.resolve()
+            self.extra = extra
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith(ROOT):
+                name = unquote(urlsplit(url).path.removeprefix("/__course__/"))
+                if name in self.extra:
+                    return URLFetcherResponse(
+                        url, body=self.extra[name], headers={"Content-Type": _mime(name)}
+                    )
+                if name.startswith("media/"):
+                    target = (self.media.parent / name).resolve()
+                    if target.is_relative_to(self.media) and target.is_file():
+                        return URLFetcherResponse(
+                            url, body=target.read_bytes(), headers={"Content-Type": _mime(name)}
+                        )
+            self.refused.append(url)
+            raise ValueError(f"refused by the packager's confined fetcher: {url}")
+
+    return ConfinedFetcher
+
+
+def _mime(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+@functools.cache
+def _stylesheet(css_text: str, media: Path, where: str) -> tuple[Any, Any]:
+    """The parsed print stylesheet and its font configuration, once per process and stylesheet
+    (every course on the packager's own stylesheet shares one). A course may bring its own
+    stylesheet: its ``@import`` and ``@font-face`` go through the confined fetcher too, and its
+    fonts stay in its own font configuration, out of other courses' PDFs."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    fetcher = _fetcher_class()(media, {})
+    css = CSS(string=css_text, base_url=ROOT, font_config=fonts, url_fetcher=fetcher)
+    if fetcher.refused:
+        refused = sorted(set(fetcher.refused))
+        raise InputError([_refused(url, where, css_text) for url in refused])
+    return css, fonts
+
+
+# A font configuration removes its temporary folder when collected; at interpreter shutdown
+# that fails noisily, so drop the cached ones while the interpreter is still whole.
+atexit.register(_stylesheet.cache_clear)
+
+
+def _refused(url: str, where: str = "templates", text: str = "") -> Diagnostic:
+    """``text``, when given, is the file at ``where``: the message points at the address in it."""
+    offset = text.find(url)
+    line = text.count("\n", 0, offset) + 1 if offset >= 0 else 1
+    col = offset - text.rfind("\n", 0, offset) if offset >= 0 else 1
+    return Diagnostic(
+        Location(where, line, col),
+        Severity.ERROR,
+        "pdf-fetch",
+        f"the PDF may use only the course's own files, not {url}",
+    )
+
+
+class _LogProblems(logging.Handler):
+    """WeasyPrint reports an image it cannot load only in its log: keep those as problems."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "Failed to load" in message or "Failed to read" in message:
+            self.messages.append(message)
+
+
+class _Book:
+    def __init__(self, edition: Edition, project: Path) -> None:
+        self.edition = edition
+        self.course = edition.course
+        self.project = project
+        self.folders = search_path(project, self.course.root)
+        self.env = environment(
+            self.folders, edition.ui, sandboxed=(self.course.root / "templates").is_dir()
+        )
+        sizes = {}
+        for name in self.course.media_files:
+            size = image_size(self.course.root / "media" / name)
+            if size is not None:
+                sizes[f"media/{name}"] = size
+        self.ctx = RenderContext(
+            gettext=edition.ui.translations().gettext,
+            image_sizes=sizes,
+            credit_for=self.course.credit_for,
+            source_lang=self.course.language,
+            source_dir=languages.direction(self.course.language),
+            localized_media=_printable(self.course, localized_media(self.course, edition.lang)),
+            media_prefix=ROOT,
+        )
+
+    def html(self) -> str:
+        course = self.course
+        bodies = {}
+        key: list[AnswerKey] = []
+        for page in course.pages:
+            ctx = replace(self.ctx, book_page=page.id)
+            bodies[page.id] = Markup(render_document(page.document, ctx))
+            for question in page.document.questions:
+                key.append(self._answers(page, question, ctx))
+        badge = "assets/badge.svg"
+        context = template_context(self.edition, self.ctx, badge=ROOT + badge)
+        credits = [
+            course.credit_for(m) for m in course.media_files if not is_language_variant(course, m)
+        ]
+        try:
+            return self.env.get_template("book.html").render(
+                **context,
+                bodies=bodies,
+                answer_key=key,
+                credits=credits,
+                PageKind=PageKind,
+                cover=self._cover(),
+            )
+        except jinja2.TemplateError as exc:
+            raise InputError([template_problem(exc, self.project)]) from None
+
+    def _cover(self) -> str | None:
+        cover = self.course.cover
+        return ROOT + self.ctx.media_url(cover).removeprefix(ROOT) if cover else None
+
+    def _answers(self, page: Page, question: Question, ctx: RenderContext) -> AnswerKey:
+        document = page.document
+        if question.kind == "short-answer":
+            answers = tuple(
+                Markup.escape(plain_text(document.tokens[o.inline].children))
+                for o in question.options
+            )
+        else:
+            letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            answers = tuple(
+                Markup(f"{letters[n]}. {render_inline_at(document, o.inline, ctx)}")
+                for n, o in enumerate(question.options)
+                if o.correct
+            )
+        feedback = Markup(render_span(document, question.feedback, ctx))
+        return AnswerKey(page, question, answers, feedback)
+
+
+_RTL_TEXT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _printable(course: Course, localized: dict[str, str]) -> dict[str, str]:
+    """Language versions of images the PDF can draw: WeasyPrint cannot shape right-to-left text
+    inside SVG, so such a drawing is replaced by the course's own in the PDF (the site keeps it)."""
+    out = {}
+    for source, target in localized.items():
+        path = course.root / target
+        if path.suffix.lower() == ".svg" and _RTL_TEXT.search(
+            path.read_text(encoding="utf-8", errors="replace")
+        ):
+            continue
+        out[source] = target
+    return out
+
+
+def book_html(edition: Edition, project: Path) -> str:
+    """The book as one HTML document (what WeasyPrint lays out)."""
+    return _Book(edition, project).html()
+
+
+def check_glyphs(edition: Edition, project: Path, html: str, problems: Problems) -> None:
+    """Fail on any character no font can draw, naming it, the page and the packages to install."""
+    from lxml import html as lxml_html
+
+    missing_fonts = glyphs.missing_families()
+    root = lxml_html.fromstring(html)
+    # Innermost first (a page before the module around it): each character is reported once,
+    # for the first part of the book that holds it.
+    seen: set[str] = set()
+    parts = [e for e in root.iter() if isinstance(e.tag, str) and e.get("data-source")]
+    for part in reversed(parts):
+        where = str(part.get("data-source"))
+        for char in glyphs.missing(" ".join(str(t) for t in part.itertext())):
+            if char in seen:
+                continue
+            seen.add(char)
+            hint = (
+                f"; install the fonts it needs ({glyphs.PACKAGES})"
+                if missing_fonts
+                else "; no installed font has it"
+            )
+            problems.error(
+                Location(where), "missing-glyph", f"the PDF cannot draw {_char_name(char)}{hint}"
+            )
+        parent = part.getparent()
+        if parent is not None:
+            parent.remove(part)
+    rest = " ".join(str(t) for t in root.itertext())  # module titles, contents, running heads
+    for char in glyphs.missing(rest):
+        if char not in seen:
+            seen.add(char)
+            problems.error(
+                _first_use(edition, project, char),
+                "missing-glyph",
+                f"the PDF cannot draw {_char_name(char)}; no installed font has it",
+            )
+
+
+def _first_use(edition: Edition, project: Path, char: str) -> Location:
+    """Where a character outside the pages comes from: the course file (module titles, the
+    course title) or, failing that, the edition's catalogue."""
+    course = edition.course
+    candidates = [
+        course.root / "course.yaml",
+        locales.catalogue_path(project, edition.lang, course.id),
+    ]
+    for path in candidates:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        for number, line in enumerate(lines, 1):
+            col = line.find(char)
+            if col >= 0:
+                where = path.resolve().relative_to(project.resolve()).as_posix()
+                return Location(where, number, col + 1)
+    return Location(f"courses/{course.id}/course.yaml")
+
+
+def _char_name(char: str) -> str:
+    import unicodedata
+
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')} ({char})"
+
+
+def pdf_bytes(edition: Edition, project: Path) -> bytes:
+    """The PDF of one edition. Raises :class:`InputError` on missing glyphs or refused resources."""
+    from weasyprint import HTML
+
+    html = book_html(edition, project)
+    problems = Problems()
+    check_glyphs(edition, project, html, problems)
+    if problems.errors:
+        raise InputError(problems.sorted())
+    folders = search_path(project, edition.course.root)
+    (css_name,) = STATICS
+    css_path = find_static(folders, css_name)
+    css_file, root = css_path.resolve(), project.resolve()
+    if css_file.is_relative_to(root):  # the course's own stylesheet
+        media, where = edition.course.root / "media", css_file.relative_to(root).as_posix()
+    else:  # the packager's: it fetches nothing, so keyed on one folder all courses share it
+        media, where = css_path.parent, "templates/static/print.css"
+    css, fonts = _stylesheet(css_path.read_text(encoding="utf-8"), media, where)
+    fetcher = _fetcher_class()(
+        edition.course.root / "media",
+        {"assets/badge.svg": badge_svg(edition.course.license).encode()},
+    )
+    course = edition.course
+    identifier = (
+        hashlib.sha256(f"{course.id}/{edition.lang}/{course.version}".encode())
+        .hexdigest()[:32]
+        .encode()
+    )
+    log = logging.getLogger("weasyprint")
+    handler = _LogProblems()
+    log.addHandler(handler)
+    try:
+        data: bytes = HTML(string=html, base_url=ROOT, url_fetcher=fetcher).write_pdf(
+            stylesheets=[css],
+            font_config=fonts,
+            pdf_variant="pdf/ua-1",
+            pdf_identifier=identifier,
+            uncompressed_pdf=False,
+        )
+    finally:
+        log.removeHandler(handler)
+    found = [_refused(url) for url in sorted(set(fetcher.refused))]
+    found += [
+        Diagnostic(Location(f"courses/{course.id}/media"), Severity.ERROR, "pdf-image", message)
+        for message in handler.messages
+    ]
+    if found:
+        raise InputError(found)
+    return data

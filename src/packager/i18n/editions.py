@@ -1,0 +1,168 @@
+"""Editions: a course in each language it is published in, translated and ready to render.
+
+A language is published when its catalogue exists and at least ``min_translated`` percent of the
+course's messages are translated (the author's gate in ``course.yaml``); a language below the gate
+gets a warning that says how far it is. The source language is always published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from packager import languages
+from packager.diagnostics import Location, Problems, display_path
+from packager.i18n.locales import (
+    UiCatalogue,
+    bcp47,
+    catalogue_files,
+    gettext_code,
+    language_catalogue,
+    ui_catalogue,
+)
+from packager.i18n.messages import course_messages
+from packager.i18n.translate import Translation, translate_course
+from packager.source.model import Course, TranslationCredit
+
+
+@dataclass(frozen=True)
+class Edition:
+    """``course`` (translated) in ``lang``; ``translated`` is the share of messages translated."""
+
+    course: Course
+    lang: str
+    ui: UiCatalogue
+    translated: float = 1.0
+    preview: bool = False  # fuzzy translations used: pages say so
+
+    @property
+    def source_lang(self) -> str:
+        return self.course.language
+
+
+def message_keys(course: Course) -> set[tuple[str | None, str]]:
+    return {(m.context, m.msgid) for m in course_messages(course)}
+
+
+def editions(
+    project: Path, course: Course, problems: Problems, *, preview: bool = False
+) -> list[Edition]:
+    """The source edition, then every published translation, in ``languages`` order."""
+    keys: set[tuple[str | None, str]] | None = None  # worked out only if a translation exists
+    found: list[tuple[str, Course, UiCatalogue, float, TranslationCredit | None]] = []
+    for lang in course.languages:
+        # A language's problems fail the build only if it is published: a draft below the
+        # gate may be in any state, and its problems are warnings.
+        own = Problems()
+        catalogue = language_catalogue(project, course.id, lang, own, allow_fuzzy=preview)
+        if catalogue is None:
+            # No file, or one no gettext tool can read (syntax, encoding, duplicates): whether
+            # the language would be published is unknowable, and the file is broken either way.
+            problems.extend(own)
+            continue
+        if keys is None:
+            keys = message_keys(course)
+        _check_stale(catalogue.lookup, keys, course.id, own)
+        share = sum(1 for key in keys if key in catalogue.lookup) / len(keys) if keys else 1.0
+        if share * 100 < course.min_translated:
+            problems.warning(
+                Location(catalogue.path),
+                "below-threshold",
+                f"{languages.native_name(lang)} ({lang}) is {share:.0%} translated, below min_translated "
+                f"{course.min_translated}% in course.yaml; it is not published",
+            )
+            _downgrade(own, problems)
+            continue
+        translated = translate_course(course, catalogue.lookup, own)
+        problems.extend(own)
+        found.append(
+            (
+                lang,
+                translated,
+                ui_catalogue(project, lang, problems, allow_fuzzy=preview),
+                share,
+                catalogue.credit,
+            )
+        )
+    for path in catalogue_files(project, course.id):
+        folder = path.parent.parent.name
+        lang = bcp47(folder)
+        where = Location(display_path(path, project))
+        if not languages.is_known(lang):
+            problems.error(
+                where,
+                "invalid-language",
+                f"the folder locales/{folder} is not a language code Babel knows",
+            )
+        elif folder != gettext_code(lang):
+            problems.error(
+                where,
+                "invalid-language",
+                f"the folder locales/{folder} must be called {gettext_code(lang)}, as gettext tools expect",
+            )
+        elif lang not in course.languages and lang != course.language:
+            problems.warning(
+                where,
+                "language-not-listed",
+                f"there is a catalogue for {lang!r}, but course.yaml does not list it in 'languages'",
+            )
+    credits = tuple(credit for *_rest, credit in found if credit is not None)
+    source = Edition(
+        replace(course, translations=credits),
+        course.language,
+        ui_catalogue(project, course.language, problems),
+    )
+    return [source] + [
+        Edition(replace(c, translations=credits), lang, ui, share, preview)
+        for lang, c, ui, share, _credit in found
+    ]
+
+
+def _check_stale(
+    lookup: Mapping[tuple[str | None, str], Translation],
+    keys: set[tuple[str | None, str]],
+    course_id: str,
+    problems: Problems,
+) -> None:
+    """One warning when translations match no text of the course (an older catalogue)."""
+    stale = sorted(t.location for key, t in lookup.items() if key not in keys)
+    if stale:
+        count = "1 translation matches" if len(stale) == 1 else f"{len(stale)} translations match"
+        problems.warning(
+            stale[0],
+            "po-stale",
+            f"the catalogue is older than the course: {count} no text of it (the first here); "
+            f"run 'packager update {course_id}' to keep them as fuzzy suggestions",
+        )
+
+
+def _downgrade(own: Problems, problems: Problems) -> None:
+    """Add ``own`` problems to ``problems`` as warnings."""
+    for diagnostic in own:
+        problems.warning(diagnostic.location, diagnostic.code, diagnostic.message)
+
+
+def localized_media(course: Course, lang: str) -> dict[str, str]:
+    """``media/x.svg`` -> ``media/x.fr.svg`` where a file for the language exists."""
+    files = set(course.media_files)
+    out: dict[str, str] = {}
+    for name in course.media_files:
+        path = PurePosixPath(name)
+        for tag in languages.fallback_chain(lang):
+            candidate = path.with_name(f"{path.stem}.{tag}{path.suffix}").as_posix()
+            if candidate in files:
+                out[f"media/{name}"] = f"media/{candidate}"
+                break
+    return out
+
+
+def is_language_variant(course: Course, name: str) -> bool:
+    """Whether ``media/name`` is another file's version for one language (``x.fr.svg``)."""
+    path = PurePosixPath(name)
+    stem, _, tag = path.stem.rpartition(".")
+    return (
+        bool(stem)
+        and languages.is_known(tag)
+        and f"{PurePosixPath(name).with_name(stem + path.suffix)}" in set(course.media_files)
+    )

@@ -1,0 +1,128 @@
+"""The translators' commands: ``extract``, ``init``, ``update``; each reads and writes ``locales/``.
+
+These are the only functions besides the build that write files; they write catalogues
+atomically and only when their text changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from packager import languages
+from packager.diagnostics import Location, Problems, display_path
+from packager.i18n.catalogue import Catalogue
+from packager.i18n.extract import course_template, now_stamp, ui_template
+from packager.i18n.locales import (
+    UI_DOMAIN,
+    catalogue_languages,
+    catalogue_path,
+    check_header,
+    load,
+    new_catalogue,
+    save,
+    template_path,
+)
+from packager.i18n.merge import MergeReport, merge
+from packager.resources import builtin_templates
+from packager.source.model import Course
+
+
+@dataclass(frozen=True)
+class Written:
+    """A catalogue or template a command wrote (``changed`` False: already up to date)."""
+
+    path: Path
+    changed: bool
+    report: MergeReport | None = None
+    catalogue: Catalogue | None = None
+
+
+def ui_template_dirs(project: Path, courses: list[Course]) -> list[Path]:
+    folders = [builtin_templates(), project / "templates", *(c.root / "templates" for c in courses)]
+    unique: list[Path] = []
+    for folder in folders:
+        if folder.is_dir() and folder.resolve() not in [u.resolve() for u in unique]:
+            unique.append(folder)
+    return unique
+
+
+def _previous(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # a missing or broken old template is simply replaced
+
+
+def extract(project: Path, courses: list[Course]) -> list[Written]:
+    """Write ``locales/<course>.pot`` for each course and ``locales/ui.pot``."""
+    written = []
+    for course in courses:
+        path = template_path(project, course.id)
+        template = course_template(course, _previous(path))
+        written.append(Written(path, save(path, template), catalogue=template))
+    path = template_path(project, UI_DOMAIN)
+    template = ui_template(ui_template_dirs(project, courses), _previous(path))
+    written.append(Written(path, save(path, template), catalogue=template))
+    return written
+
+
+def init(project: Path, course: Course, lang: str, problems: Problems) -> list[Written]:
+    """New catalogues for ``lang``: the course's and, if missing, the interface's."""
+    if not languages.is_known(lang):
+        problems.error(
+            Location("locales"),
+            "invalid-language",
+            f"unknown language code {lang!r} (use BCP 47, like 'fr' or 'zh-Hans')",
+        )
+        return []
+    if lang == course.language:
+        problems.error(
+            Location(f"courses/{course.id}/course.yaml"),
+            "init-source",
+            f"{lang!r} is the course's own language",
+        )
+        return []
+    extract(project, [course])
+    written = []
+    for domain in (course.id, UI_DOMAIN):
+        path = catalogue_path(project, lang, domain)
+        if path.exists():
+            if domain == course.id:
+                problems.error(
+                    Location(display_path(path, project)),
+                    "init-exists",
+                    "the catalogue exists already; use 'packager update' to refresh it",
+                )
+            continue
+        template = load(template_path(project, domain), project, problems)
+        if template is None:
+            continue
+        catalogue = new_catalogue(template, lang, now_stamp())
+        written.append(Written(path, save(path, catalogue)))
+    if lang not in course.languages:
+        problems.warning(
+            Location(f"courses/{course.id}/course.yaml"),
+            "language-not-listed",
+            f"add {lang!r} to 'languages' in course.yaml to publish it",
+        )
+    return written
+
+
+def update(project: Path, courses: list[Course], problems: Problems) -> list[Written]:
+    """Refresh the templates, then merge them into every catalogue of ``courses`` and the UI."""
+    templates = {w.path: w.catalogue for w in extract(project, courses)}
+    written = []
+    for domain in [c.id for c in courses] + [UI_DOMAIN]:
+        template = templates.get(template_path(project, domain))
+        if template is None:
+            continue
+        for lang in catalogue_languages(project, domain):
+            path = catalogue_path(project, lang, domain)
+            catalogue = load(path, project, problems)
+            if catalogue is None:
+                continue
+            check_header(catalogue, lang, display_path(path, project), problems)
+            merged, report = merge(template, catalogue)
+            written.append(Written(path, save(path, merged), report))
+    return written
