@@ -386,6 +386,17 @@ def test_a_zip_bomb_is_refused_unread() -> None:
     assert _problems(bomb, limits)[0].endswith("more than 1048576")
 
 
+def test_a_zip_that_needs_a_newer_zip_version_is_refused_not_a_crash() -> None:
+    """Found by fuzzing: a central directory asking for zip version 6.4 made ``zipfile`` raise
+    NotImplementedError while opening the archive, which escaped the checker as a crash."""
+    data = bytearray(_zip({"imsmanifest.xml": b"<x/>"}))
+    central = data.index(b"PK\x01\x02")
+    data[central + 6] = 64  # "version needed to extract": 6.4
+    assert _problems(bytes(data)) == [
+        "x.imscc:1:1: error[cc-zip]: this is not a zip file, so not a cartridge"
+    ]
+
+
 def test_check_command_on_cartridges(make_course: CourseFactory, tmp_path: Path) -> None:
     from tests.test_cli import run
 

@@ -1,7 +1,7 @@
 """The catalogue's landing page: ``index.html`` and ``report.json`` at the top of the output.
 
-Every course with, per published language, how much is translated and links to its HTML, PDF
-and cartridge with their sizes. A sharded build writes its share to ``shards/K-of-N.json``
+Every course with, per published language, how much is translated and links to its outputs
+in every format (the columns come from the format registry) with their sizes. A sharded build writes its share to ``shards/K-of-N.json``
 instead; ``packager index`` merges the shards into the same page and report, byte for byte, as
 one full build would write. Nothing here depends on times or on the order jobs ran in.
 """
@@ -13,9 +13,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from packager.build.options import FORMATS, BuildOptions
+from packager.build.options import BuildOptions
 from packager.build.state import BuildState
 from packager.diagnostics import Diagnostic, InputError, Location, Severity, display_path
+from packager.formats.registry import FORMATS, columns
 from packager.output import write_file
 
 Data = dict[str, list[dict[str, object]]]
@@ -25,7 +26,7 @@ _SHARD_NAME = re.compile(r"(?P<k>[0-9]{1,6})-of-(?P<n>[0-9]{1,6})\.json")
 def report_data(options: BuildOptions, state: BuildState, planned: set[str]) -> Data:
     """The catalogue as plain data. A shard reports only the courses it planned in this run
     (what it remembers of others may be out of date); a whole build, every course."""
-    from packager.build.engine import course_ids, in_shard
+    from packager.build.plan import course_ids, in_shard
 
     courses: list[dict[str, object]] = []
     for course in course_ids(options.project, ()):
@@ -34,14 +35,13 @@ def report_data(options: BuildOptions, state: BuildState, planned: set[str]) -> 
         languages = []
         for facts in state.languages.get(course, ()):
             outputs = {}
-            for fmt in FORMATS:
-                record = state.outputs.get((course, facts.lang, fmt))
+            for fmt in FORMATS.values():
+                record = state.outputs.get((course, facts.lang, fmt.name))
                 if record is None or record.status != "built":
                     continue
                 if not in_shard(course, facts.lang, options.shard):
                     continue
-                path = f"{record.path}/index.html" if fmt == "html" else record.path
-                outputs[fmt] = {"path": path, "bytes": record.size}
+                outputs[fmt.name] = {"path": fmt.entry(record.path), "bytes": record.size}
             languages.append(
                 {
                     "lang": facts.lang,
@@ -147,14 +147,14 @@ def _write_page(out: Path, data: Data) -> None:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["filesize"] = _size
-    html = env.get_template(template.name).render(courses=data["courses"])
+    env.filters["filesize"] = output_size
+    html = env.get_template(template.name).render(courses=data["courses"], formats=columns())
     write_file(page, html.encode())
     write_file(out / "report.json", report)
     write_file(stamp, digest)
 
 
-def _size(n: int) -> str:
+def output_size(n: int) -> str:
     if n < 1024:
         return f"{n} B"
     if n < 1024 * 1024:

@@ -3,15 +3,14 @@
 The main process stays light: it hashes the inputs of each course (``digests``) and compares
 them with what the previous build recorded (``buildstate``); a course whose inputs did not
 change is not even loaded. Changed courses go to a pool of worker processes
-(:mod:`concurrent.futures`), one :class:`~packager.build.jobs.CourseJob` each, and the PDFs they ask
-for follow as separate jobs so the slow books spread over every worker. A job that fails (bad
+(:mod:`concurrent.futures`), one :class:`~packager.build.jobs.CourseJob` each, and the outputs of slow
+formats (the PDFs) follow as separate jobs so they spread over every worker. A job that fails (bad
 input, a dead worker) fails alone; the others carry on. Every output is written atomically
 (``output``), so an interrupted build leaves each output whole: the old one or the new one.
 """
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import shutil
@@ -25,24 +24,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packager.build.digests import combine, engine_digest, files_digest, tree_digest
 from packager.build.jobs import (
     CourseJob,
     CourseOutcome,
-    Known,
-    PdfJob,
-    Result,
+    RenderJob,
     forget,
+    run_alone,
     run_course,
-    run_pdf,
-    stamp,
     start_worker,
 )
 from packager.build.options import BuildOptions
+from packager.build.plan import in_shard, make_plans, split, unchanged
+from packager.build.results import Known, Result
 from packager.build.state import BuildState, OutputRecord, locked
 from packager.diagnostics import Diagnostic, Location, Severity
+from packager.formats.registry import selected
 from packager.output import recover
-from packager.resources import builtin_templates, find_courses
 
 Event = Callable[[str, int, int], None]  # (what is in hand, done, total)
 
@@ -75,109 +72,6 @@ class Report:
         return sorted(self.errors_found() | set(self.warnings), key=lambda d: d.sort_key())
 
 
-@dataclass(frozen=True)
-class _Plan:
-    course: str
-    level: str  # digest of every input of the course
-    base: str  # the same without catalogues and templates: each output adds those it reads
-    outputs: tuple[tuple[str, str], ...]
-
-
-def course_ids(project: Path, named: tuple[str, ...]) -> list[str]:
-    """The named courses, else every course of the project."""
-    return list(dict.fromkeys(named)) if named else find_courses(project)
-
-
-def in_shard(course: str, lang: str, shard: tuple[int, int]) -> bool:
-    """A stable share: the same output always lands in the same shard, whatever else exists."""
-    k, n = shard
-    key = hashlib.sha256(f"{course}/{lang}".encode()).digest()
-    return int.from_bytes(key[:8], "big") % n == k - 1
-
-
-def _languages(project: Path, course: str) -> list[str]:
-    """The course's source language and translations, read cheaply (the loader checks them)."""
-    import yaml
-
-    try:
-        # Every scalar a string, as the loader reads them (`no` is Norwegian, not False).
-        loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
-        data = yaml.load((project / "courses" / course / "course.yaml").read_bytes(), loader)
-        source = data.get("language", "en")
-        langs = [source] + [x for x in data.get("languages") or [] if x != source]
-        if all(isinstance(x, str) and x for x in langs):
-            return list(dict.fromkeys(langs))
-    except Exception:
-        pass
-    return [""]  # unknown here: the course job works the languages out
-
-
-def _plan(options: BuildOptions) -> list[_Plan]:
-    project = options.project
-    # SOURCE_DATE_EPOCH dates the cartridges of courses that give no date of their own.
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    shared = combine(engine_digest(), options.preview, options.cc_version, epoch)
-    templates = combine(tree_digest(project / "templates"), tree_digest(builtin_templates()))
-    locales = project / "locales"
-    ui = sorted(locales.glob("*/LC_MESSAGES/ui.po"))
-    plans = []
-    for course in course_ids(project, options.courses):
-        # Templates are left out of ``base``: each output digests the ones it uses.
-        root = project / "courses" / course
-        base = combine(shared, course, tree_digest(root, skip=("templates",)))
-        catalogues = ui + sorted(locales.glob(f"*/LC_MESSAGES/{course}.po"))
-        level = combine(
-            base, templates, tree_digest(root / "templates"), files_digest(project, catalogues)
-        )
-        langs = _languages(project, course)
-        outputs = tuple(
-            (lang, fmt)
-            for lang in langs
-            if not options.langs or lang in options.langs or lang == ""
-            if in_shard(course, lang, options.shard)
-            for fmt in options.formats
-        )
-        if outputs:
-            plans.append(_Plan(course, level, base, outputs))
-    return plans
-
-
-def _unchanged(plan: _Plan, state: BuildState, out: Path) -> list[Result] | None:
-    """The plan's results when nothing it depends on changed since they were built, else None."""
-    results = []
-    for lang, fmt in plan.outputs:
-        record = state.outputs.get((plan.course, lang, fmt))
-        if record is None or record.level != plan.level:
-            return None
-        if record.status == "unpublished":
-            results.append(Result(plan.course, lang, fmt, "unpublished"))
-            continue
-        if record.stamp != stamp(out / record.path):
-            return None
-        results.append(
-            Result(
-                plan.course,
-                lang,
-                fmt,
-                "unchanged",
-                record.path,
-                record.digest,
-                record.stamp,
-                record.size,
-            )
-        )
-    return results
-
-
-def _split(plan: _Plan, workers: int, courses: int) -> list[tuple[tuple[str, str], ...]]:
-    """A course's outputs as one job, or one job per language when there are too few courses
-    to keep every worker busy (each worker then loads the course once, from its cache)."""
-    if workers <= 1 or courses >= 2 * workers:
-        return [plan.outputs]
-    langs = dict.fromkeys(lang for lang, _fmt in plan.outputs)
-    return [tuple(o for o in plan.outputs if o[0] == lang) for lang in langs]
-
-
 def run(options: BuildOptions, on_event: Event | None = None) -> Report:
     """Build what the options ask for; see the module's docstring."""
     started = time.perf_counter()
@@ -186,11 +80,11 @@ def run(options: BuildOptions, on_event: Event | None = None) -> Report:
     with locked(out), _terminate_like_interrupt():
         recover(out)
         state = BuildState.read(out)
-        plans = _plan(options)
+        plans = make_plans(options)
         total = sum(len(p.outputs) for p in plans)
         todo: list[CourseJob] = []
         for plan in plans:
-            done = None if options.force else _unchanged(plan, state, out)
+            done = None if options.force else unchanged(plan, state, out)
             if done is not None:
                 report.results.extend(done)
                 report.warnings.extend(state.warnings.get(plan.course, ()))
@@ -202,7 +96,7 @@ def run(options: BuildOptions, on_event: Event | None = None) -> Report:
             )
             todo.extend(
                 CourseJob(options, plan.course, plan.base, plan.level, outputs, known)
-                for outputs in _split(plan, options.jobs, len(plans))
+                for outputs in split(plan, options.jobs, len(plans))
             )
         levels = {p.course: p.level for p in plans}
         if on_event is not None:
@@ -250,7 +144,7 @@ def _prune_stale(options: BuildOptions, state: BuildState, report: Report) -> No
     failed = {r.course for r in report.failed}
     seen = {(r.course, r.lang) for r in report.results}
     for (course, lang, fmt), record in list(state.outputs.items()):
-        if course in failed or fmt not in options.formats or (course, lang) in seen:
+        if course in failed or fmt not in selected(options.formats) or (course, lang) in seen:
             continue
         if in_shard(course, lang, options.shard):
             _remove(options.out, record, report)
@@ -295,21 +189,21 @@ def _bookkeeping(report: Report, out: Path, write: Callable[[], None]) -> None:
 def _execute(
     jobs: list[CourseJob], workers: int, report: Report, total: int, on_event: Event | None
 ) -> Iterator[CourseOutcome | Result]:
-    """Run the course jobs, then the PDF jobs they ask for; yield each outcome as it comes."""
+    """Run the course jobs, then the render jobs they ask for; yield each outcome as it comes."""
     if workers <= 0:
         forget()  # this process may have built before, from files since changed
         for course_job in jobs:
             yield from _in_process(course_job, report, total, on_event)
         return
-    pending: dict[Future[CourseOutcome | Result], CourseJob | PdfJob] = {}
-    lost: list[CourseJob | PdfJob] = []  # in a pool that broke: to run again
-    suspects: list[CourseJob | PdfJob] = []  # lost twice: each runs alone, to find the culprit
-    losses: dict[CourseJob | PdfJob, int] = {}
+    pending: dict[Future[CourseOutcome | Result], CourseJob | RenderJob] = {}
+    lost: list[CourseJob | RenderJob] = []  # in a pool that broke: to run again
+    suspects: list[CourseJob | RenderJob] = []  # lost twice: each runs alone, to find the culprit
+    losses: dict[CourseJob | RenderJob, int] = {}
     with _pool(workers) as pool_holder:
 
-        def submit(job: CourseJob | PdfJob) -> None:
+        def submit(job: CourseJob | RenderJob) -> None:
             fn: Callable[..., CourseOutcome | Result] = (
-                run_course if isinstance(job, CourseJob) else run_pdf
+                run_course if isinstance(job, CourseJob) else run_alone
             )
             try:
                 with _sigint_deferred():  # the first submit forks the workers
@@ -353,11 +247,11 @@ def _execute(
 
 
 def _alone(
-    job: CourseJob | PdfJob, report: Report, submit: Callable[[PdfJob], None]
+    job: CourseJob | RenderJob, report: Report, submit: Callable[[RenderJob], None]
 ) -> Iterator[CourseOutcome | Result]:
     """Run a suspect in a pool of its own: if its worker dies, it is the one that kills it."""
     fn: Callable[..., CourseOutcome | Result] = (
-        run_course if isinstance(job, CourseJob) else run_pdf
+        run_course if isinstance(job, CourseJob) else run_alone
     )
     with _pool(1) as holder:
         with _sigint_deferred():
@@ -373,7 +267,7 @@ def _alone(
     yield from _take(outcome, report, submit)
 
 
-def _bug(job: CourseJob | PdfJob, exc: Exception, report: Report) -> Iterator[Result]:
+def _bug(job: CourseJob | RenderJob, exc: Exception, report: Report) -> Iterator[Result]:
     """A bug in one job: it fails with the traceback kept for the report; the others go on."""
     remote = exc.__cause__ if exc.__cause__ is not None else exc
     report.bugs.append("".join(traceback.format_exception(remote)))
@@ -381,11 +275,11 @@ def _bug(job: CourseJob | PdfJob, exc: Exception, report: Report) -> Iterator[Re
 
 
 def _take(
-    outcome: CourseOutcome | Result, report: Report, submit: Callable[[PdfJob], None]
+    outcome: CourseOutcome | Result, report: Report, submit: Callable[[RenderJob], None]
 ) -> Iterator[CourseOutcome | Result]:
     if isinstance(outcome, CourseOutcome):
-        for pdf in outcome.pdfs:
-            submit(pdf)
+        for job in outcome.later:
+            submit(job)
         report.results.extend(outcome.results)
     else:
         report.results.append(outcome)
@@ -400,27 +294,29 @@ def _in_process(
     outcome = run_course(job)
     report.results.extend(outcome.results)
     yield outcome
-    for pdf in outcome.pdfs:
+    for alone in outcome.later:
         if on_event is not None:
-            on_event(f"{pdf.course} [{pdf.lang}] pdf", len(report.results), total)
-        result = run_pdf(pdf)
+            on_event(f"{alone.course} [{alone.lang}] {alone.format}", len(report.results), total)
+        result = run_alone(alone)
         report.results.append(result)
         yield result
 
 
-def _crashed(job: CourseJob | PdfJob, message: str, report: Report) -> Iterator[Result]:
+def _crashed(job: CourseJob | RenderJob, message: str, report: Report) -> Iterator[Result]:
     where = Location(f"courses/{job.course}")
     error = (Diagnostic(where, Severity.ERROR, "job-failed", message),)
-    pairs = job.outputs if isinstance(job, CourseJob) else ((job.lang, "pdf"),)
+    pairs = job.outputs if isinstance(job, CourseJob) else ((job.lang, job.format),)
     for lang, fmt in pairs:
         result = Result(job.course, lang, fmt, "failed", errors=error)
         report.results.append(result)
         yield result
 
 
-def _in_hand(jobs: Iterable[CourseJob | PdfJob]) -> str:
+def _in_hand(jobs: Iterable[CourseJob | RenderJob]) -> str:
     """The progress bar's text: the jobs the workers hold (the first few)."""
-    names = [f"{j.course} [{j.lang}] pdf" if isinstance(j, PdfJob) else j.course for j in jobs]
+    names = [
+        f"{j.course} [{j.lang}] {j.format}" if isinstance(j, RenderJob) else j.course for j in jobs
+    ]
     return ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
 
 

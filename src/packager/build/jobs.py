@@ -1,8 +1,8 @@
 """The work a build does for one course, run inside a worker process (or in-process).
 
 A :class:`CourseJob` loads and checks a course once, translates it into every language, and
-renders the HTML sites and cartridges whose digest changed; each PDF that needs rendering goes
-back to the engine as a :class:`PdfJob`, so the slow books spread over every worker. A worker
+renders the outputs whose digest changed; an output of a format slow to render (the PDF) goes
+back to the engine as a :class:`RenderJob`, so the slow ones spread over every worker. A worker
 keeps what is expensive to make for its whole life: the loaded courses it worked on last (keyed
 by their digest), Jinja2 environments, WeasyPrint's fonts and stylesheets (cached in their
 modules).
@@ -14,7 +14,6 @@ translated them (the language switcher and credits show them), the options, and 
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import os
@@ -34,20 +33,12 @@ from packager.diagnostics import (
     Severity,
     display_path,
 )
+from packager.formats.registry import FORMATS, RenderRequest
 from packager.output import write_file, write_tree
 
 if TYPE_CHECKING:
     from packager.i18n.editions import Edition
-
-Stamp = tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Known:
-    """What the previous build recorded about one output."""
-
-    digest: str
-    stamp: Stamp
+from packager.build.results import Known, LanguageFacts, Result, output_size, stamp
 
 
 @dataclass(frozen=True)
@@ -63,77 +54,31 @@ class CourseJob:
 
 
 @dataclass(frozen=True)
-class PdfJob:
+class RenderJob:
+    """Render one output of a format that asks for a job of its own (``Format.own_job``)."""
+
     options: BuildOptions
     course: str
     level: str
     lang: str
+    format: str
     digest: str
 
 
 @dataclass(frozen=True)
-class Result:
-    """One output's fate: ``built``, ``unchanged``, ``failed`` or ``unpublished``."""
-
-    course: str
-    lang: str
-    format: str
-    status: str
-    path: str = ""  # relative to the output folder
-    digest: str = ""
-    stamp: Stamp = ()
-    size: int = 0
-    seconds: float = 0.0
-    errors: tuple[Diagnostic, ...] = ()
-
-
-@dataclass(frozen=True)
-class LanguageFacts:
-    """What the catalogue page shows about one published language of a course."""
-
-    lang: str
-    name: str  # in the language itself
-    direction: str
-    title: str
-    translated: float
-
-
-@dataclass(frozen=True)
 class CourseOutcome:
-    """A :class:`CourseJob`'s results, its warnings, and the PDFs still to render."""
+    """A :class:`CourseJob`'s results, its warnings, and the outputs still to render alone."""
 
     course: str
     results: tuple[Result, ...]
     warnings: tuple[Diagnostic, ...]
     languages: tuple[LanguageFacts, ...]
-    pdfs: tuple[PdfJob, ...]
+    later: tuple[RenderJob, ...]
 
 
 def output_path(course: str, lang: str, fmt: str) -> str:
     """Where an output goes, relative to the output folder."""
-    if fmt == "html":
-        return f"{course}/{lang}/html"
-    suffix = "imscc" if fmt == "imscc" else "pdf"
-    return f"{course}/{lang}/{course}-{lang}.{suffix}"
-
-
-def stamp(path: Path) -> Stamp:
-    """Identifies what is at ``path`` now: every write makes a new inode, with a new time. For a
-    site, also how many files it holds and their total size, so that a file deleted or added
-    inside it by hand is noticed too."""
-    try:
-        st = path.stat()
-    except OSError:
-        return ()
-    if not path.is_dir():
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
-    count = total = 0
-    for parent, _dirs, names in os.walk(path):
-        for name in names:
-            count += 1
-            with contextlib.suppress(OSError):
-                total += (Path(parent) / name).stat().st_size
-    return (st.st_ino, st.st_mtime_ns, count, total)
+    return FORMATS[fmt].path(course, lang)
 
 
 def start_worker() -> None:
@@ -186,17 +131,19 @@ def _editions(
 
 def forget() -> None:
     """Drop what this process cached in earlier builds: the loaded courses, the template
-    environments (Jinja2 does not re-read an edited template), the PDF stylesheets. A worker
-    lives for one build; a process that builds again (``serve``, library callers) starts here."""
+    environments (Jinja2 does not re-read an edited template), whatever a format module keeps
+    (its ``forget``). A worker lives for one build; a process that builds again (``serve``,
+    library callers) starts here."""
     import sys
 
     _editions.cache_clear()
     templates = sys.modules.get("packager.render.templates")
     if templates is not None:
         templates.environment.cache_clear()
-    pdfbook = sys.modules.get("packager.formats.pdf.book")
-    if pdfbook is not None:
-        pdfbook._stylesheet.cache_clear()
+    for fmt in FORMATS.values():
+        module = sys.modules.get(fmt.module)
+        if module is not None and hasattr(module, "forget"):
+            module.forget()
 
 
 def _language_of(diagnostic: Diagnostic) -> str | None:
@@ -242,24 +189,14 @@ def _input_digests(
 
 
 def _templates_digest(project: Path, course_root: Path, fmt: str) -> str:
-    """The templates and static files an output of format ``fmt`` is made from (and, for a
-    PDF, the fonts and WeasyPrint's version)."""
-    from packager.formats import site as htmlsite
-    from packager.formats.cartridge import writer as cartridge
-    from packager.formats.pdf import book as pdfbook
+    """The templates and static files an output of format ``fmt`` is made from, and whatever
+    else its format says shapes its bytes (for a PDF, the fonts and WeasyPrint's version)."""
     from packager.render.templates import search_path, template_files
 
-    module = {"html": htmlsite, "imscc": cartridge, "pdf": pdfbook}[fmt]
-    statics = htmlsite.STATIC_FILES if fmt == "html" else module.STATICS
+    module = FORMATS[fmt].implementation()
     folders = search_path(project, course_root)
-    files = template_files(folders, module.TEMPLATES, statics)
-    extra: tuple[object, ...] = ()
-    if fmt == "pdf":  # the fonts and the renderer shape a book too
-        from importlib.metadata import version
-
-        from packager.formats.pdf.glyphs import fonts_in_use
-
-        extra = (version("weasyprint"), fonts_in_use())
+    files = template_files(folders, module.TEMPLATES, module.STATICS)
+    extra = module.extra_inputs()
     return combine([(_shown(p, project), file_digest(p)) for p in files], extra)
 
 
@@ -274,7 +211,7 @@ def _shown(path: Path, project: Path) -> str:
 
 
 def run_course(job: CourseJob) -> CourseOutcome:
-    """Check the course, then render what changed (PDFs are handed back as jobs)."""
+    """Check the course, then render what changed (slow formats are handed back as jobs)."""
     options = job.options
     inputs = _input_digests(job, tuple(o for o in job.outputs if o[0]))
     found, problems = _editions(options, job.course, job.level)
@@ -300,7 +237,7 @@ def run_course(job: CourseJob) -> CourseOutcome:
         return CourseOutcome(job.course, failed, warnings, (), ())
     outputs = job.outputs
     if any(not lang for lang, _fmt in outputs):  # the planner could not read the languages
-        from packager.build.engine import in_shard
+        from packager.build.plan import in_shard
 
         formats = tuple(dict.fromkeys(fmt for _lang, fmt in outputs))
         outputs = tuple(
@@ -315,7 +252,7 @@ def run_course(job: CourseJob) -> CourseOutcome:
     published = tuple(by_lang)
     known = dict(job.known)
     results: list[Result] = []
-    pdfs: list[PdfJob] = []
+    later: list[RenderJob] = []
     for lang, fmt in outputs:
         own = [d for d in failing if _language_of(d) == lang]
         if own:
@@ -345,11 +282,11 @@ def run_course(job: CourseJob) -> CourseOutcome:
                     path,
                     digest,
                     before.stamp,
-                    _size(options.out / path),
+                    output_size(options.out / path),
                 )
             )
-        elif fmt == "pdf":
-            pdfs.append(PdfJob(options, job.course, job.level, lang, digest))
+        elif FORMATS[fmt].own_job:
+            later.append(RenderJob(options, job.course, job.level, lang, fmt, digest))
         else:
             results.append(_render(edition, fmt, options, published, digest))
     from packager.languages import direction, native_name
@@ -358,18 +295,18 @@ def run_course(job: CourseJob) -> CourseOutcome:
         LanguageFacts(e.lang, native_name(e.lang), direction(e.lang), e.course.title, e.translated)
         for e in found
     )
-    return CourseOutcome(job.course, tuple(results), warnings, facts, tuple(pdfs))
+    return CourseOutcome(job.course, tuple(results), warnings, facts, tuple(later))
 
 
-def run_pdf(job: PdfJob) -> Result:
-    """Render one course's PDF in one language (the course comes from this worker's cache)."""
+def run_alone(job: RenderJob) -> Result:
+    """Render one output of a course (the course comes from this worker's cache)."""
     found, _problems = _editions(job.options, job.course, job.level)
     edition = next((e for e in found if e.lang == job.lang), None)
     if edition is None:  # the sources changed under the build; the next build sees them
         return Result(
             job.course,
             job.lang,
-            "pdf",
+            job.format,
             "failed",
             errors=(
                 Diagnostic(
@@ -380,7 +317,7 @@ def run_pdf(job: PdfJob) -> Result:
                 ),
             ),
         )
-    return _render(edition, "pdf", job.options, tuple(e.lang for e in found), job.digest)
+    return _render(edition, job.format, job.options, tuple(e.lang for e in found), job.digest)
 
 
 def _render(
@@ -439,39 +376,16 @@ def _undecodable(project: Path, course_root: Path, exc: UnicodeDecodeError) -> D
 def _write(
     edition: Edition, fmt: str, options: BuildOptions, published: tuple[str, ...], target: Path
 ) -> int:
-    if fmt == "html":
-        from packager.formats.site import site_files
-
-        files = site_files(edition, options.project, published)
-        write_tree(target, files)
-        return sum(len(data) for data in files.values())
-    if fmt == "imscc":
-        data = cartridge_bytes(edition, options)
-    else:
-        from packager.formats.pdf.book import pdf_bytes  # WeasyPrint: imported once per worker
-
-        data = pdf_bytes(edition, options.project)
-    write_file(target, data)
-    return len(data)
-
-
-def cartridge_bytes(edition: Edition, options: BuildOptions) -> bytes:
-    """The cartridge, validated: an invalid cartridge is never written."""
-    from packager.formats.cartridge.check import check_cartridge
-    from packager.formats.cartridge.profile import DEFAULT_VERSION, VERSIONS
-    from packager.formats.cartridge.writer import cartridge_files, zip_bytes, zip_time
-
-    course = edition.course
-    version = VERSIONS[options.cc_version or course.cc_version or DEFAULT_VERSION]
-    data = zip_bytes(cartridge_files(edition, options.project, version), zip_time(course))
-    problems = Problems()
-    check_cartridge(data, f"{course.id}-{edition.lang}.imscc", problems)
-    if problems.errors:
-        raise InputError(problems.errors)
-    return data
-
-
-def _size(path: Path) -> int:
-    if path.is_file():
-        return path.stat().st_size
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    """Render one output, check it, and write it: an output that fails its format's check is
+    never written (the old one stays)."""
+    module = FORMATS[fmt].implementation()
+    request = RenderRequest(edition, options, published)
+    rendered = module.render(request)
+    errors = module.check(rendered, request)
+    if errors:
+        raise InputError(errors)
+    if isinstance(rendered, bytes):
+        write_file(target, rendered)
+        return len(rendered)
+    write_tree(target, rendered)
+    return sum(len(data) for data in rendered.values())

@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMATS = ("html", "imscc", "pdf")
-
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -22,7 +20,7 @@ class BuildOptions:
     project: Path
     out: Path
     courses: tuple[str, ...] = ()
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = ()  # format names (see formats.registry); empty: every one
     langs: tuple[str, ...] = ()
     strict: bool = False
     preview: bool = False

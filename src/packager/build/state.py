@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packager.build.jobs import LanguageFacts, Result, Stamp
+from packager.build.results import LanguageFacts, Result, Stamp
 from packager.diagnostics import Diagnostic, InputError, Location, Severity
 from packager.output import write_file
 

@@ -21,8 +21,9 @@ from rich.console import Console
 
 from packager import __version__
 from packager.api import check, check_all
-from packager.build.options import FORMATS, BuildOptions
+from packager.build.options import BuildOptions
 from packager.diagnostics import Diagnostic, InputError, Location, Problems, Severity, display_path
+from packager.formats.registry import FORMATS, names
 
 if TYPE_CHECKING:
     from packager.build.engine import Report
@@ -168,7 +169,7 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(FORMATS),
+    type=click.Choice(names()),
     help="Output format (repeatable; default: all).",
 )
 @click.option(
@@ -241,7 +242,7 @@ def build_command(
         # A preview (fuzzy translations shown) never lands where the real site is built.
         out=out if out is not None else project / "build" / ("preview" if preview else ""),
         courses=courses,
-        formats=formats or FORMATS,
+        formats=formats,
         langs=langs,
         strict=strict,
         preview=preview,
@@ -303,7 +304,7 @@ def _print_summary(state: _State, report: Report, options: BuildOptions) -> None
     """Each built output with -v; a table per course on a terminal; the totals always."""
     for r in report.results:
         if r.status == "built" and state.verbose:
-            where = f"{r.path}/index.html" if r.format == "html" else r.path
+            where = FORMATS[r.format].entry(r.path)
             shown = display_path(options.out / where, options.project)
             state.out.print(f"built {r.course} [{r.lang}] {r.format}: {shown}", markup=False)
     if state.out.is_terminal and report.results:
@@ -357,7 +358,7 @@ def _print_summary(state: _State, report: Report, options: BuildOptions) -> None
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(FORMATS),
+    type=click.Choice(names()),
     help="Formats to keep built while serving [default: html].",
 )
 @click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")

@@ -98,6 +98,11 @@ def names() -> tuple[str, ...]:
     return tuple(FORMATS)
 
 
+def selected(asked: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats to build: those asked for, else every one; in the registry's order."""
+    return tuple(f for f in FORMATS if f in asked) if asked else names()
+
+
 def columns() -> list[Format]:
     """The formats in the catalogue page's order: by group, then as registered."""
     return sorted(FORMATS.values(), key=lambda f: f.group)
@@ -106,7 +111,12 @@ def columns() -> list[Format]:
 register(Format("html", "Website", "", "packager.formats.site", index="index.html"))
 register(
     Format(
-        "imscc", "Cartridge", "Common Cartridge", "packager.formats.cartridge", "imscc", group=2
+        "imscc",
+        "Cartridge",
+        "Common Cartridge",
+        "packager.formats.cartridge.writer",
+        "imscc",
+        group=2,
     )
 )
-register(Format("pdf", "PDF", "PDF", "packager.formats.pdf", "pdf", group=1, own_job=True))
+register(Format("pdf", "PDF", "PDF", "packager.formats.pdf.book", "pdf", group=1, own_job=True))

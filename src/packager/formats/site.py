@@ -15,17 +15,18 @@ import jinja2
 from markupsafe import Markup
 
 from packager import languages
-from packager.diagnostics import Diagnostic, InputError, Location, Severity, display_path
+from packager.diagnostics import Diagnostic, InputError
+from packager.formats.registry import Rendered, RenderRequest
 from packager.i18n.editions import Edition, is_language_variant, localized_media
-from packager.render.document import RenderContext, render_document, render_inline_text
-from packager.render.localefmt import LocaleFormat
+from packager.render.context import template_context, template_problem
+from packager.render.document import RenderContext, render_document
 from packager.render.templates import environment, find_static, search_path
 from packager.source.licenses import badge_svg
 from packager.source.media import image_size
-from packager.source.model import Course, FuzzyText, Module, Page, SourceText
+from packager.source.model import Course, Module, Page
 
-STATIC_FILES = ("style.css", "quiz.js")
 TEMPLATES = ("index.html", "page.html", "credits.html", "nav.html")  # what the site renders
+STATICS = ("style.css", "quiz.js")
 
 
 @dataclass(frozen=True)
@@ -47,35 +48,6 @@ class PageView:
     body: Markup
     previous: Page | None
     next: Page | None
-
-
-def template_context(edition: Edition, ctx: RenderContext, *, badge: str) -> dict[str, object]:
-    """What every template of an edition sees, the site's or a cartridge's."""
-    course, lang = edition.course, edition.lang
-
-    def inline(text: str) -> Markup:
-        html = render_inline_text(text, ctx)
-        if isinstance(text, FuzzyText):
-            return Markup(f'<span class="fuzzy">{html}</span>')
-        return Markup(ctx.fallback(html) if isinstance(text, SourceText) else html)
-
-    locale = languages.locale_for(lang)
-    source_locale = languages.locale_for(course.language)
-    return {
-        "course": course,
-        "lang": lang,
-        "dir": languages.direction(lang),
-        "source_lang": course.language,
-        "source_dir": languages.direction(course.language),
-        "source_name": source_locale.get_display_name(locale)
-        if source_locale and locale
-        else course.language,
-        "fmt": LocaleFormat(lang),
-        "inline": inline,
-        "badge": badge,
-        "language_name": languages.native_name,
-        "preview": edition.preview,
-    }
 
 
 def site_files(edition: Edition, project: Path, published: tuple[str, ...]) -> dict[str, bytes]:
@@ -143,7 +115,7 @@ def site_files(edition: Edition, project: Path, published: tuple[str, ...]) -> d
         course.credit_for(m) for m in course.media_files if not is_language_variant(course, m)
     ]
     emit("credits.html", "credits.html", credits=credits, current_module=None)
-    for name in STATIC_FILES:
+    for name in STATICS:
         files[f"assets/{name}"] = find_static(folders, name).read_bytes()
     files[f"assets/{course.license.badge_file}"] = badge_svg(course.license).encode("utf-8")
     for credit in course.media:
@@ -151,22 +123,6 @@ def site_files(edition: Edition, project: Path, published: tuple[str, ...]) -> d
     for name in course.media_files:
         files[f"media/{name}"] = (course.root / "media" / name).read_bytes()
     return files
-
-
-def template_problem(exc: jinja2.TemplateError, project: Path) -> Diagnostic:
-    """A template's mistake (a course may bring its own templates) as a located problem."""
-    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
-    tb = exc.__traceback__
-    while tb is not None:
-        code = tb.tb_frame.f_code.co_filename
-        if code.endswith(".html") and Path(code).is_file():
-            filename, line = code, tb.tb_lineno
-        tb = tb.tb_next
-    where = display_path(Path(filename), project) if filename else "templates"
-    message = getattr(exc, "message", None) or str(exc)
-    return Diagnostic(
-        Location(where, line or 1), Severity.ERROR, "template", f"template error: {message}"
-    )
 
 
 def _image_sizes(course: Course) -> Mapping[str, tuple[int, int]]:
@@ -188,3 +144,16 @@ def _language_links(
         )
         for code in published
     ]
+
+
+def extra_inputs() -> tuple[object, ...]:
+    return ()
+
+
+def render(request: RenderRequest) -> dict[str, bytes]:
+    """The format's entry point: the site's files."""
+    return site_files(request.edition, request.project, request.published)
+
+
+def check(output: Rendered, request: RenderRequest) -> list[Diagnostic]:
+    return []  # pages come from escaped templates; the browser and vnu tests check them

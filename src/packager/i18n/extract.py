@@ -26,10 +26,22 @@ from packager.source.model import Course
 
 _CREATED = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.M)
 PACKAGE = Path(__file__).resolve().parents[1]
-SOURCE_UI = tuple(
-    PACKAGE / name
-    for name in ("render/document.py", "source/licenses.py", "formats/cartridge/writer.py")
-)
+# Python files with interface strings (``_("...")``): the shared ones, then each format's.
+SOURCE_UI = (PACKAGE / "render/document.py", PACKAGE / "source/licenses.py")
+
+
+def _ui_sources() -> list[Path]:
+    """The files to scan for interface strings, a format's module found without importing it."""
+    from importlib.util import find_spec
+
+    from packager.formats.registry import FORMATS
+
+    found = list(SOURCE_UI)
+    for fmt in FORMATS.values():
+        spec = find_spec(fmt.module)
+        if spec is not None and spec.origin and Path(spec.origin) not in found:
+            found.append(Path(spec.origin))
+    return found
 
 
 def now_stamp() -> str:
@@ -121,7 +133,7 @@ def ui_template(template_dirs: Iterable[Path], previous: str | None) -> Catalogu
                     found.setdefault(message, []).append(f"{rel}:{line}")
                     if "%(" in message:
                         flags[message] = ("python-format",)
-    for path in SOURCE_UI:
+    for path in _ui_sources():
         for line, message, _comments, _context in extract_from_file(
             "python", path, keywords={"N_": None, "_": None, "gettext": None}
         ):

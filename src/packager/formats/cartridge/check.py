@@ -76,7 +76,7 @@ class _Checker:
     def check(self, data: bytes) -> None:
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
             self.error("", "cc-zip", "this is not a zip file, so not a cartridge")
             return
         with archive:

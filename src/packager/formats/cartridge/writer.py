@@ -25,10 +25,20 @@ from lxml import etree
 from markupsafe import Markup
 
 from packager import languages
-from packager.diagnostics import InputError
-from packager.formats.cartridge.profile import QTI_NS, SAFE_PATH_CHARS, WEBCONTENT, XSI, CcVersion
-from packager.formats.site import STATIC_FILES, template_context, template_problem
+from packager.diagnostics import Diagnostic, InputError, Problems
+from packager.formats.cartridge.profile import (
+    DEFAULT_VERSION,
+    QTI_NS,
+    SAFE_PATH_CHARS,
+    VERSIONS,
+    WEBCONTENT,
+    XSI,
+    CcVersion,
+)
+from packager.formats.registry import Rendered, RenderRequest
+from packager.formats.site import STATICS as SITE_STATICS
 from packager.i18n.editions import Edition, is_language_variant, localized_media
+from packager.render.context import template_context, template_problem
 from packager.render.document import (
     RenderContext,
     alternatives,
@@ -45,7 +55,7 @@ from packager.source.model import Course, Page, PageKind
 
 FILEBASE = "$IMS-CC-FILEBASE$"
 TEMPLATES = ("cartridge.html",)  # what a cartridge renders, and its stylesheets:
-STATICS = tuple(name for name in STATIC_FILES if name.endswith(".css"))
+STATICS = tuple(name for name in SITE_STATICS if name.endswith(".css"))
 SCORE_MAX = "100"
 
 
@@ -562,3 +572,27 @@ def zip_time(course: Course) -> tuple[int, int, int, int, int, int]:
         if day and day.year >= 1980
         else (1980, 1, 1, 0, 0, 0)
     )
+
+
+def extra_inputs() -> tuple[object, ...]:
+    return ()
+
+
+def render(request: RenderRequest) -> bytes:
+    """The format's entry point: the cartridge as zip bytes, in the version the course (or the
+    build's options) asks for."""
+    course = request.edition.course
+    version = VERSIONS[request.options.cc_version or course.cc_version or DEFAULT_VERSION]
+    return zip_bytes(cartridge_files(request.edition, request.project, version), zip_time(course))
+
+
+def check(output: Rendered, request: RenderRequest) -> list[Diagnostic]:
+    """The cartridge against the official schemas and the profile rules: an invalid cartridge
+    is never written."""
+    from packager.formats.cartridge.check import check_cartridge
+
+    assert isinstance(output, bytes)
+    problems = Problems()
+    edition = request.edition
+    check_cartridge(output, f"{edition.course.id}-{edition.lang}.imscc", problems)
+    return problems.errors

@@ -26,9 +26,10 @@ from markupsafe import Markup
 from packager import languages
 from packager.diagnostics import Diagnostic, InputError, Location, Problems, Severity
 from packager.formats.pdf import glyphs
-from packager.formats.site import template_context, template_problem
+from packager.formats.registry import Rendered, RenderRequest
 from packager.i18n import locales
 from packager.i18n.editions import Edition, is_language_variant, localized_media
+from packager.render.context import template_context, template_problem
 from packager.render.document import RenderContext, render_document, render_inline_at, render_span
 from packager.render.templates import environment, find_static, search_path
 from packager.source.document import Question, plain_text
@@ -348,3 +349,24 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
     if found:
         raise InputError(found)
     return data
+
+
+def extra_inputs() -> tuple[object, ...]:
+    """The fonts and the renderer shape a book too: an update of either rebuilds it."""
+    from importlib.metadata import version
+
+    return (version("weasyprint"), glyphs.fonts_in_use())
+
+
+def render(request: RenderRequest) -> bytes:
+    """The format's entry point: the book (WeasyPrint is imported here, once per worker)."""
+    return pdf_bytes(request.edition, request.project)
+
+
+def check(output: Rendered, request: RenderRequest) -> list[Diagnostic]:
+    return []  # the book's text is checked against the fonts before it is laid out
+
+
+def forget() -> None:
+    """Drop the stylesheets cached for earlier builds (a process that builds again)."""
+    _stylesheet.cache_clear()
