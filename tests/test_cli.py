@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import INTRO, REPO, CourseFactory
 
 
@@ -134,3 +136,15 @@ def test_a_refused_stylesheet_font_fails_cleanly(make_course: CourseFactory) -> 
     assert result.returncode == 1, result.stderr
     assert "error[pdf-fetch]" in result.stderr
     assert "Traceback" not in result.stderr, result.stderr
+
+
+def test_an_interrupted_build_says_so_in_its_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression: an interrupt before any output ended with "nothing to do: 0 outputs up to date"."""
+    from packager.builder import BuildOptions
+    from packager.cli import _print_summary, _State
+    from packager.engine import Report
+
+    _print_summary(_State(), Report(interrupted=True), BuildOptions(tmp_path, tmp_path / "out"))
+    assert capsys.readouterr().out == "interrupted after 0 built, 0 unchanged, 0 failed (0.0 s)\n"

@@ -13,7 +13,7 @@ from packager.builder import BuildOptions, build, check_all
 from packager.diagnostics import Diagnostic, InputError, Problems
 from packager.editions import editions
 from packager.pdfbook import _fetcher_class, pdf_bytes
-from tests.conftest import COURSE_YAML, REPO, CourseFactory, load
+from tests.conftest import COURSE_YAML, QUIZ, REPO, CourseFactory, load
 
 SAMPLE = "oer-recommendation"
 
@@ -230,3 +230,36 @@ def test_courses_share_one_font_configuration(make_course: CourseFactory, tmp_pa
             Problems(),
         )
     assert _stylesheet.cache_info().currsize == 1
+
+
+def test_a_book_over_the_text_limit_fails_at_the_page_and_the_site_still_builds(
+    make_course: CourseFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a 10 MB page's PDF never finished; the limit is checked before WeasyPrint."""
+    from packager import pdfbook
+
+    monkeypatch.setattr(pdfbook, "MAX_BOOK_TEXT", 2_000)
+    long_page = QUIZ + "\nMany words. " * 200
+    project = make_course({"pages/quiz.md": long_page})
+    out = tmp_path / "out"
+    with pytest.raises(InputError) as caught:
+        build(BuildOptions(project=project, out=out, formats=("html", "pdf")), Problems())
+    assert [d.format() for d in caught.value.diagnostics] == [
+        "courses/demo/pages/quiz.md:1:1: error[pdf-too-large]: this page takes the book past"
+        " the PDF's limit of 2,000 characters of text (it has 3,082); the PDF is not made,"
+        " the other formats are: shorten the course or split it into several"
+    ]
+    assert (out / "demo/en/html/index.html").is_file()
+    assert not (out / "demo/en/demo-en.pdf").exists()
+
+
+def test_a_page_just_over_the_real_limit_is_refused_before_weasyprint(
+    make_course: CourseFactory,
+) -> None:
+    from packager import pdfbook
+
+    words = "Many words. " * (pdfbook.MAX_BOOK_TEXT // 12 + 1)
+    project = make_course({"pages/intro.md": "---\ntitle: Intro\nduration: 5\n---\n\n" + words})
+    (problem,) = _pdf_errors(project)
+    assert problem.code == "pdf-too-large"
+    assert problem.format().startswith("courses/demo/pages/intro.md:1:1: error[pdf-too-large]")

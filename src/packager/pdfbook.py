@@ -38,6 +38,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from weasyprint.urls import URLFetcher
 
 ROOT = "file:///__course__/"
+# WeasyPrint's time and memory grow with the book (1 MB of text: about 300 pages, 50 s and 280 MB
+# on one core; 10 MB did not finish in 10 minutes and 1.5 GB). A book over this many characters
+# of text is refused before WeasyPrint starts; the site and the cartridge still build. The
+# sample course's books hold 10,000 to 31,000.
+MAX_BOOK_TEXT = 1_000_000
 TEMPLATES, STATICS = ("book.html",), ("print.css",)  # what a book renders
 
 
@@ -232,6 +237,34 @@ def book_html(edition: Edition, project: Path) -> str:
     return _Book(edition, project).html()
 
 
+def check_size(edition: Edition, root: Any) -> None:
+    """Refuse a book over :data:`MAX_BOOK_TEXT`, pointing at the page that takes it over."""
+    total = sum(len(t) for t in root.itertext())
+    if total <= MAX_BOOK_TEXT:
+        return
+    pages = [e for e in root.iter("article") if e.get("data-source")]
+    sizes = [sum(len(t) for t in page.itertext()) for page in pages]
+    running = total - sum(sizes)  # the cover, contents, answer key and credits
+    where = f"courses/{edition.course.id}/course.yaml"
+    for page, size in zip(pages, sizes, strict=True):
+        running += size
+        if running > MAX_BOOK_TEXT:
+            where = str(page.get("data-source"))
+            break
+    raise InputError(
+        [
+            Diagnostic(
+                Location(where),
+                Severity.ERROR,
+                "pdf-too-large",
+                f"this page takes the book past the PDF's limit of {MAX_BOOK_TEXT:,} characters"
+                f" of text (it has {total:,}); the PDF is not made, the other formats are:"
+                " shorten the course or split it into several",
+            )
+        ]
+    )
+
+
 def check_glyphs(edition: Edition, project: Path, html: str, problems: Problems) -> None:
     """Fail on any character no font can draw, naming it, the page and the packages to install."""
     from lxml import html as lxml_html
@@ -299,9 +332,11 @@ def _char_name(char: str) -> str:
 
 def pdf_bytes(edition: Edition, project: Path) -> bytes:
     """The PDF of one edition. Raises :class:`InputError` on missing glyphs or refused resources."""
+    from lxml import html as lxml_html
     from weasyprint import HTML
 
     html = book_html(edition, project)
+    check_size(edition, lxml_html.fromstring(html))
     problems = Problems()
     check_glyphs(edition, project, html, problems)
     if problems.errors:
