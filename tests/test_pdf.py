@@ -13,7 +13,7 @@ from packager.builder import BuildOptions, build, check_all
 from packager.diagnostics import Diagnostic, InputError, Problems
 from packager.editions import editions
 from packager.pdfbook import _fetcher_class, pdf_bytes
-from tests.conftest import COURSE_YAML, QUIZ, REPO, CourseFactory, load
+from tests.conftest import COURSE_YAML, QUIZ, REPO, SVG, CourseFactory, load
 
 SAMPLE = "oer-recommendation"
 
@@ -263,3 +263,35 @@ def test_a_page_just_over_the_real_limit_is_refused_before_weasyprint(
     (problem,) = _pdf_errors(project)
     assert problem.code == "pdf-too-large"
     assert problem.format().startswith("courses/demo/pages/intro.md:1:1: error[pdf-too-large]")
+
+
+def test_code_is_never_hyphenated_and_licence_addresses_stay_whole(
+    make_course: CourseFactory, tmp_path: Path
+) -> None:
+    """Regression: `sub‐lime_text.exe` in a table cell, and "by-" / "sa/4.0/)" in credits."""
+    prose = "Opens the editor in a new window, whatever is already open in it. " * 2
+    cells = " | ".join(["`sublime_text.exe`", prose, prose, prose])
+    figures, credits = [], ["media:"]
+    for n in range(16):  # credit lines of every length, so that one ends inside the address
+        (tmp_path / f"courses/demo/media/pic{n}.svg").parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f"courses/demo/media/pic{n}.svg").write_text(SVG)
+        figures.append(f'![Picture {n}](media/pic{n}.svg "Caption {n}")\n')
+        title = " ".join(["Word"] * n)
+        credits.append(
+            f"  pic{n}.svg:\n    title: T {title}\n    author: A\n    license: CC-BY-SA-4.0"
+        )
+    page = (
+        "---\ntitle: Intro\nduration: 5\n---\n\n| a | b | c | d |\n|---|---|---|---|\n"
+        f"| {cells} |\n\n" + "\n".join(figures)
+    )
+    project = make_course(
+        {"pages/intro.md": page, "course.yaml": COURSE_YAML + "\n".join(credits) + "\n"}
+    )
+    (output,) = build(
+        BuildOptions(project=project, out=tmp_path / "out", formats=("pdf",)), Problems()
+    )
+    text = _text(PdfReader(output.path))
+    assert "\u2010" not in text
+    assert "sublime_text.exe" in text
+    addresses = re.findall(r"licenses/by-\s*\S*", text)
+    assert addresses == ["licenses/by-sa/4.0/)"] * 16
