@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from pypdf import PdfReader
 from packager.builder import BuildOptions, build, check_all
 from packager.diagnostics import Diagnostic, InputError, Problems
 from packager.editions import editions
-from packager.pdfbook import _fetcher_class, pdf_bytes
+from packager.pdfbook import _fetcher_class, book_html, pdf_bytes
 from tests.conftest import COURSE_YAML, QUIZ, REPO, SVG, CourseFactory, load
 
 SAMPLE = "oer-recommendation"
@@ -295,3 +296,40 @@ def test_code_is_never_hyphenated_and_licence_addresses_stay_whole(
     assert "sublime_text.exe" in text
     addresses = re.findall(r"licenses/by-\s*\S*", text)
     assert addresses == ["licenses/by-sa/4.0/)"] * 16
+
+
+def test_the_answer_key_lists_multiple_responses_apart(make_course: CourseFactory) -> None:
+    quiz = QUIZ.replace("single-choice", "multiple-response").replace(
+        "- [ ] Wrong", "- [ ] Wrong\n- [x] `Also` right"
+    )
+    project = make_course({"pages/quiz.md": quiz})
+    course, _problems = load(project)
+    assert course is not None
+    (edition,) = editions(project, course, Problems())
+    html = book_html(edition, project)
+    assert (
+        '<p class="key-question">Question 1</p>\n<ul class="key-answers">\n'
+        "<li>A. Right</li>\n<li>C. <code>Also</code> right</li>\n</ul>"
+    ) in html
+
+
+def _fonts(reader: PdfReader, number: int) -> set[str]:
+    fonts = reader.pages[number].get("/Resources", {}).get("/Font", {})
+    return {str(ref.get_object()["/BaseFont"]).split("+")[-1] for ref in fonts.values()}
+
+
+def test_latin_words_in_an_arabic_book_are_in_noto_sans(make_course: CourseFactory) -> None:
+    """Regression: the Latin author's name on an Arabic cover fell back to DejaVu Sans."""
+    page = "---\ntitle: مقدمة\nduration: 5\n---\n\nنص عربي مع كلمة Latin.\n"
+    course_yaml = COURSE_YAML.replace("language: en", "language: ar").replace(
+        "pages: [intro, quiz]", "pages: [intro]"
+    )
+    project = make_course(
+        {"course.yaml": course_yaml, "pages/intro.md": page, "pages/quiz.md": None}
+    )
+    course, _problems = load(project)
+    assert course is not None
+    (edition,) = editions(project, course, Problems())
+    reader = PdfReader(io.BytesIO(pdf_bytes(edition, project)))
+    cover = _fonts(reader, 0)
+    assert "Noto-Sans" in cover and "DejaVu-Sans" not in cover, cover

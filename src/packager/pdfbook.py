@@ -31,7 +31,13 @@ from packager.htmlsite import template_context, template_problem
 from packager.licenses import badge_svg
 from packager.media import image_size
 from packager.model import Course, Page, PageKind
-from packager.render import RenderContext, render_document, render_inline_at, render_span
+from packager.render import (
+    FALLBACK_NOTE,
+    RenderContext,
+    render_document,
+    render_inline_at,
+    render_span,
+)
 from packager.templates import environment, find_static, search_path
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -157,14 +163,19 @@ class _Book:
             size = image_size(self.course.root / "media" / name)
             if size is not None:
                 sizes[f"media/{name}"] = size
+        gettext = edition.ui.translations().gettext
         self.ctx = RenderContext(
-            gettext=edition.ui.translations().gettext,
+            gettext=gettext,
             image_sizes=sizes,
             credit_for=self.course.credit_for,
             source_lang=self.course.language,
             source_dir=languages.direction(self.course.language),
             localized_media=_printable(self.course, localized_media(self.course, edition.lang)),
             media_prefix=ROOT,
+        )
+        source_name = template_context(edition, self.ctx, badge="")["source_name"]
+        self.ctx = replace(
+            self.ctx, fallback_note=gettext(FALLBACK_NOTE) % {"language": source_name}
         )
 
     def html(self) -> str:
