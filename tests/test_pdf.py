@@ -333,3 +333,26 @@ def test_latin_words_in_an_arabic_book_are_in_noto_sans(make_course: CourseFacto
     reader = PdfReader(io.BytesIO(pdf_bytes(edition, project)))
     cover = _fonts(reader, 0)
     assert "Noto-Sans" in cover and "DejaVu-Sans" not in cover, cover
+
+
+def test_addresses_a_course_stylesheet_uses_while_laying_out_are_located(
+    make_course: CourseFactory,
+) -> None:
+    """Regression: url() refusals in a course's print.css were put at templates:1:1, and each
+    came again as a pdf-image error at courses/demo/media:1:1."""
+    css = (
+        'html { color: black }\n\nbody {\n  background: url("https://example.org/x.png");\n}\n'
+        ".cover { background-image: url(../../secret.png) }\n"
+        ".toc { background-image: url(media/broken.png) }\n"
+    )
+    project = make_course({"templates/static/print.css": css})
+    (project / "courses/demo/media/broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    formatted = [p.format() for p in _pdf_errors(project)]
+    assert formatted[:2] == [
+        "courses/demo/templates/static/print.css:4:20: error[pdf-fetch]: the PDF may use only"
+        " the course's own files, not https://example.org/x.png",
+        "courses/demo/templates/static/print.css:6:32: error[pdf-fetch]: the PDF may use only"
+        " the course's own files, not file:///secret.png",
+    ]
+    (image,) = formatted[2:]
+    assert image.startswith("courses/demo/templates/static/print.css:7:30: error[pdf-image]")

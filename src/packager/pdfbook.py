@@ -123,13 +123,35 @@ def _stylesheet(css_text: str, media: Path, where: str) -> tuple[Any, Any]:
 atexit.register(_stylesheet.cache_clear)
 
 
+# An address in a stylesheet: url(x), url("x"), or @import "x".
+_CSS_URL = re.compile(
+    r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s"']*))|@import\s+(?:"([^"]*)"|'([^']*)')"""
+)
+
+
+def _locate(url: str, where: str, text: str) -> Location | None:
+    """Where in ``text`` (the file at ``where``) the address ``url`` is written, as written
+    (``../x.png``) or as fetched (``file:///x.png``, resolved against the book's root)."""
+    from urllib.parse import urljoin
+
+    for match in _CSS_URL.finditer(text):
+        group = next(g for g in range(1, 6) if match.group(g) is not None)
+        raw = match.group(group)
+        if url in (raw, urljoin(ROOT, raw.strip())):
+            offset = match.start(group)
+            line = text.count("\n", 0, offset) + 1
+            return Location(where, line, offset - text.rfind("\n", 0, offset))
+    offset = text.find(url)
+    if offset < 0:
+        return None
+    line = text.count("\n", 0, offset) + 1
+    return Location(where, line, offset - text.rfind("\n", 0, offset))
+
+
 def _refused(url: str, where: str = "templates", text: str = "") -> Diagnostic:
     """``text``, when given, is the file at ``where``: the message points at the address in it."""
-    offset = text.find(url)
-    line = text.count("\n", 0, offset) + 1 if offset >= 0 else 1
-    col = offset - text.rfind("\n", 0, offset) if offset >= 0 else 1
     return Diagnostic(
-        Location(where, line, col),
+        _locate(url, where, text) or Location(where),
         Severity.ERROR,
         "pdf-fetch",
         f"the PDF may use only the course's own files, not {url}",
@@ -384,11 +406,32 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
         )
     finally:
         log.removeHandler(handler)
-    found = [_refused(url) for url in sorted(set(fetcher.refused))]
-    found += [
-        Diagnostic(Location(f"courses/{course.id}/media"), Severity.ERROR, "pdf-image", message)
-        for message in handler.messages
+    # Addresses refused while laying out come from the stylesheet (url() of a background) or
+    # the book's template: point at where they are written.
+    sources = [(where, css_path.read_text(encoding="utf-8"))]
+    template = next((f / TEMPLATES[0] for f in folders if (f / TEMPLATES[0]).is_file()), None)
+    if template is not None:
+        shown = template.resolve()
+        name = (
+            shown.relative_to(root).as_posix()
+            if shown.is_relative_to(root)
+            else "templates/book.html"
+        )
+        sources.append((name, template.read_text(encoding="utf-8")))
+    refused = sorted(set(fetcher.refused))
+    found = [
+        _refused(url, *next(((w, t) for w, t in sources if _locate(url, w, t)), ("templates", "")))
+        for url in refused
     ]
+    for message in handler.messages:
+        if any(f"'{url}'" in message for url in refused):
+            continue  # the refusal above says it already
+        address = re.search(r"at '([^']*)'", message)
+        located = address and next(
+            (loc for w, t in sources if (loc := _locate(address.group(1), w, t))), None
+        )
+        place = located or Location(f"courses/{course.id}/media")
+        found.append(Diagnostic(place, Severity.ERROR, "pdf-image", message))
     if found:
-        raise InputError(found)
+        raise InputError(sorted(found, key=lambda d: d.sort_key()))
     return data
