@@ -148,3 +148,33 @@ def test_an_interrupted_build_says_so_in_its_summary(
 
     _print_summary(_State(), Report(interrupted=True), BuildOptions(tmp_path, tmp_path / "out"))
     assert capsys.readouterr().out == "interrupted after 0 built, 0 unchanged, 0 failed (0.0 s)\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="./dev calls apt-get only as root")
+def test_dev_waits_for_the_apt_lock(tmp_path: Path) -> None:
+    """Regression: `./dev build` failed at once with apt's exit code 100 while another apt-get
+    held the lock. A fake apt-get records its arguments (and stops the script at install)."""
+    (tmp_path / "dev").write_bytes((REPO / "dev").read_bytes())
+    (tmp_path / "dev").chmod(0o755)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "dpkg-query").write_text("#!/bin/sh\nexit 1\n")  # nothing is installed
+    (bin_dir / "apt-get").write_text(
+        '#!/bin/sh\necho "$*" >> "$(dirname "$0")/calls"\ncase "$*" in *install*) exit 7;; esac\n'
+    )
+    for tool in ("dpkg-query", "apt-get"):
+        (bin_dir / tool).chmod(0o755)
+    result = subprocess.run(
+        [str(tmp_path / "dev"), "build"],
+        env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 7
+    assert "waiting up to 300 s for it" in result.stdout
+    calls = (bin_dir / "calls").read_text().splitlines()
+    assert [c.split()[:4] for c in calls] == [
+        ["-o", "DPkg::Lock::Timeout=300", "-o", "Acquire::Lock::Timeout=300"]
+    ] * 2
+    assert calls[0].endswith("update -qq") and " install -y " in calls[1]
