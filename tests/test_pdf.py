@@ -356,3 +356,23 @@ def test_addresses_a_course_stylesheet_uses_while_laying_out_are_located(
     ]
     (image,) = formatted[2:]
     assert image.startswith("courses/demo/templates/static/print.css:7:30: error[pdf-image]")
+
+
+@pytest.mark.parametrize(("lang", "face"), [("zh-Hans", "SC"), ("zh-Hant", "TC"), ("ja", "JP")])
+def test_han_characters_are_drawn_with_the_books_regional_face(
+    make_course: CourseFactory, lang: str, face: str
+) -> None:
+    """Regression: a Chinese book drew Han characters in code with Noto Sans CJK JP."""
+    page = "---\ntitle: 介绍\nduration: 5\n---\n\n中文文本，代码 `打印 文件` 和 [链接](https://example.org/中)。\n"
+    course_yaml = COURSE_YAML.replace("language: en", f"language: {lang}").replace(
+        "pages: [intro, quiz]", "pages: [intro]"
+    )
+    project = make_course(
+        {"course.yaml": course_yaml, "pages/intro.md": page, "pages/quiz.md": None}
+    )
+    course, _problems = load(project)
+    assert course is not None
+    (edition,) = editions(project, course, Problems())
+    reader = PdfReader(io.BytesIO(pdf_bytes(edition, project)))
+    cjk = {f for n in range(len(reader.pages)) for f in _fonts(reader, n) if "CJK" in f}
+    assert cjk and all(f"CJK-{face}" in f for f in cjk), cjk
