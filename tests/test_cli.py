@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import INTRO, REPO, CourseFactory
 
 
@@ -134,3 +136,45 @@ def test_a_refused_stylesheet_font_fails_cleanly(make_course: CourseFactory) -> 
     assert result.returncode == 1, result.stderr
     assert "error[pdf-fetch]" in result.stderr
     assert "Traceback" not in result.stderr, result.stderr
+
+
+def test_an_interrupted_build_says_so_in_its_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression: an interrupt before any output ended with "nothing to do: 0 outputs up to date"."""
+    from packager.api import BuildOptions
+    from packager.build.engine import Report
+    from packager.cli.main import _print_summary, _State
+
+    _print_summary(_State(), Report(interrupted=True), BuildOptions(tmp_path, tmp_path / "out"))
+    assert capsys.readouterr().out == "interrupted after 0 built, 0 unchanged, 0 failed (0.0 s)\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="./dev calls apt-get only as root")
+def test_dev_waits_for_the_apt_lock(tmp_path: Path) -> None:
+    """Regression: `./dev build` failed at once with apt's exit code 100 while another apt-get
+    held the lock. A fake apt-get records its arguments (and stops the script at install)."""
+    (tmp_path / "dev").write_bytes((REPO / "dev").read_bytes())
+    (tmp_path / "dev").chmod(0o755)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "dpkg-query").write_text("#!/bin/sh\nexit 1\n")  # nothing is installed
+    (bin_dir / "apt-get").write_text(
+        '#!/bin/sh\necho "$*" >> "$(dirname "$0")/calls"\ncase "$*" in *install*) exit 7;; esac\n'
+    )
+    for tool in ("dpkg-query", "apt-get"):
+        (bin_dir / tool).chmod(0o755)
+    result = subprocess.run(
+        [str(tmp_path / "dev"), "build"],
+        env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 7
+    assert "waiting up to 300 s for it" in result.stdout
+    calls = (bin_dir / "calls").read_text().splitlines()
+    assert [c.split()[:4] for c in calls] == [
+        ["-o", "DPkg::Lock::Timeout=300", "-o", "Acquire::Lock::Timeout=300"]
+    ] * 2
+    assert calls[0].endswith("update -qq") and " install -y " in calls[1]

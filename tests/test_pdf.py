@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from pathlib import Path
 
@@ -11,9 +12,9 @@ from pypdf import PdfReader
 
 from packager.api import BuildOptions, build, check_all
 from packager.diagnostics import Diagnostic, InputError, Problems
-from packager.formats.pdf.book import _fetcher_class, pdf_bytes
+from packager.formats.pdf.book import _fetcher_class, book_html, pdf_bytes
 from packager.i18n.editions import editions
-from tests.conftest import COURSE_YAML, REPO, CourseFactory, load
+from tests.conftest import COURSE_YAML, QUIZ, REPO, SVG, CourseFactory, load
 
 SAMPLE = "oer-recommendation"
 
@@ -230,3 +231,148 @@ def test_courses_share_one_font_configuration(make_course: CourseFactory, tmp_pa
             Problems(),
         )
     assert _stylesheet.cache_info().currsize == 1
+
+
+def test_a_book_over_the_text_limit_fails_at_the_page_and_the_site_still_builds(
+    make_course: CourseFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a 10 MB page's PDF never finished; the limit is checked before WeasyPrint."""
+    from packager.formats.pdf import book as pdfbook
+
+    monkeypatch.setattr(pdfbook, "MAX_BOOK_TEXT", 2_000)
+    long_page = QUIZ + "\nMany words. " * 200
+    project = make_course({"pages/quiz.md": long_page})
+    out = tmp_path / "out"
+    with pytest.raises(InputError) as caught:
+        build(BuildOptions(project=project, out=out, formats=("html", "pdf")), Problems())
+    assert [d.format() for d in caught.value.diagnostics] == [
+        "courses/demo/pages/quiz.md:1:1: error[pdf-too-large]: this page takes the book past"
+        " the PDF's limit of 2,000 characters of text (it has 3,082); the PDF is not made,"
+        " the other formats are: shorten the course or split it into several"
+    ]
+    assert (out / "demo/en/html/index.html").is_file()
+    assert not (out / "demo/en/demo-en.pdf").exists()
+
+
+def test_a_page_just_over_the_real_limit_is_refused_before_weasyprint(
+    make_course: CourseFactory,
+) -> None:
+    from packager.formats.pdf import book as pdfbook
+
+    words = "Many words. " * (pdfbook.MAX_BOOK_TEXT // 12 + 1)
+    project = make_course({"pages/intro.md": "---\ntitle: Intro\nduration: 5\n---\n\n" + words})
+    (problem,) = _pdf_errors(project)
+    assert problem.code == "pdf-too-large"
+    assert problem.format().startswith("courses/demo/pages/intro.md:1:1: error[pdf-too-large]")
+
+
+def test_code_is_never_hyphenated_and_licence_addresses_stay_whole(
+    make_course: CourseFactory, tmp_path: Path
+) -> None:
+    """Regression: `sub‐lime_text.exe` in a table cell, and "by-" / "sa/4.0/)" in credits."""
+    prose = "Opens the editor in a new window, whatever is already open in it. " * 2
+    cells = " | ".join(["`sublime_text.exe`", prose, prose, prose])
+    figures, credits = [], ["media:"]
+    for n in range(16):  # credit lines of every length, so that one ends inside the address
+        (tmp_path / f"courses/demo/media/pic{n}.svg").parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f"courses/demo/media/pic{n}.svg").write_text(SVG)
+        figures.append(f'![Picture {n}](media/pic{n}.svg "Caption {n}")\n')
+        title = " ".join(["Word"] * n)
+        credits.append(
+            f"  pic{n}.svg:\n    title: T {title}\n    author: A\n    license: CC-BY-SA-4.0"
+        )
+    page = (
+        "---\ntitle: Intro\nduration: 5\n---\n\n| a | b | c | d |\n|---|---|---|---|\n"
+        f"| {cells} |\n\n" + "\n".join(figures)
+    )
+    project = make_course(
+        {"pages/intro.md": page, "course.yaml": COURSE_YAML + "\n".join(credits) + "\n"}
+    )
+    (output,) = build(
+        BuildOptions(project=project, out=tmp_path / "out", formats=("pdf",)), Problems()
+    )
+    text = _text(PdfReader(output.path))
+    assert "\u2010" not in text
+    assert "sublime_text.exe" in text
+    addresses = re.findall(r"licenses/by-\s*\S*", text)
+    assert addresses == ["licenses/by-sa/4.0/)"] * 16
+
+
+def test_the_answer_key_lists_multiple_responses_apart(make_course: CourseFactory) -> None:
+    quiz = QUIZ.replace("single-choice", "multiple-response").replace(
+        "- [ ] Wrong", "- [ ] Wrong\n- [x] `Also` right"
+    )
+    project = make_course({"pages/quiz.md": quiz})
+    course, _problems = load(project)
+    assert course is not None
+    (edition,) = editions(project, course, Problems())
+    html = book_html(edition, project)
+    assert (
+        '<p class="key-question">Question 1</p>\n<ul class="key-answers">\n'
+        "<li>A. Right</li>\n<li>C. <code>Also</code> right</li>\n</ul>"
+    ) in html
+
+
+def _fonts(reader: PdfReader, number: int) -> set[str]:
+    fonts = reader.pages[number].get("/Resources", {}).get("/Font", {})
+    return {str(ref.get_object()["/BaseFont"]).split("+")[-1] for ref in fonts.values()}
+
+
+def test_latin_words_in_an_arabic_book_are_in_noto_sans(make_course: CourseFactory) -> None:
+    """Regression: the Latin author's name on an Arabic cover fell back to DejaVu Sans."""
+    page = "---\ntitle: مقدمة\nduration: 5\n---\n\nنص عربي مع كلمة Latin.\n"
+    course_yaml = COURSE_YAML.replace("language: en", "language: ar").replace(
+        "pages: [intro, quiz]", "pages: [intro]"
+    )
+    project = make_course(
+        {"course.yaml": course_yaml, "pages/intro.md": page, "pages/quiz.md": None}
+    )
+    course, _problems = load(project)
+    assert course is not None
+    (edition,) = editions(project, course, Problems())
+    reader = PdfReader(io.BytesIO(pdf_bytes(edition, project)))
+    cover = _fonts(reader, 0)
+    assert "Noto-Sans" in cover and "DejaVu-Sans" not in cover, cover
+
+
+def test_addresses_a_course_stylesheet_uses_while_laying_out_are_located(
+    make_course: CourseFactory,
+) -> None:
+    """Regression: url() refusals in a course's print.css were put at templates:1:1, and each
+    came again as a pdf-image error at courses/demo/media:1:1."""
+    css = (
+        'html { color: black }\n\nbody {\n  background: url("https://example.org/x.png");\n}\n'
+        ".cover { background-image: url(../../secret.png) }\n"
+        ".toc { background-image: url(media/broken.png) }\n"
+    )
+    project = make_course({"templates/static/print.css": css})
+    (project / "courses/demo/media/broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    formatted = [p.format() for p in _pdf_errors(project)]
+    assert formatted[:2] == [
+        "courses/demo/templates/static/print.css:4:20: error[pdf-fetch]: the PDF may use only"
+        " the course's own files, not https://example.org/x.png",
+        "courses/demo/templates/static/print.css:6:32: error[pdf-fetch]: the PDF may use only"
+        " the course's own files, not file:///secret.png",
+    ]
+    (image,) = formatted[2:]
+    assert image.startswith("courses/demo/templates/static/print.css:7:30: error[pdf-image]")
+
+
+@pytest.mark.parametrize(("lang", "face"), [("zh-Hans", "SC"), ("zh-Hant", "TC"), ("ja", "JP")])
+def test_han_characters_are_drawn_with_the_books_regional_face(
+    make_course: CourseFactory, lang: str, face: str
+) -> None:
+    """Regression: a Chinese book drew Han characters in code with Noto Sans CJK JP."""
+    page = "---\ntitle: 介绍\nduration: 5\n---\n\n中文文本，代码 `打印 文件` 和 [链接](https://example.org/中)。\n"
+    course_yaml = COURSE_YAML.replace("language: en", f"language: {lang}").replace(
+        "pages: [intro, quiz]", "pages: [intro]"
+    )
+    project = make_course(
+        {"course.yaml": course_yaml, "pages/intro.md": page, "pages/quiz.md": None}
+    )
+    course, _problems = load(project)
+    assert course is not None
+    (edition,) = editions(project, course, Problems())
+    reader = PdfReader(io.BytesIO(pdf_bytes(edition, project)))
+    cjk = {f for n in range(len(reader.pages)) for f in _fonts(reader, n) if "CJK" in f}
+    assert cjk and all(f"CJK-{face}" in f for f in cjk), cjk

@@ -713,3 +713,22 @@ def test_plural_msgstr_without_msgid_plural_is_refused() -> None:
     assert (
         read_po('msgid "\\x41"\nmsgstr "\\x42c"\n', "fr.po", Problems()).entries[0].msgstr == "Bc"
     )  # type: ignore[union-attr]
+
+
+def test_untranslated_text_is_marked_in_the_book_with_a_note(make_course: CourseFactory) -> None:
+    """Regression: the site marks a passage left in the source language; paper said nothing."""
+    from packager.formats.pdf.book import book_html
+    from packager.i18n.editions import editions
+    from tests.conftest import load
+
+    project = _translated_project(
+        make_course, "fr", lambda m: "" if m.startswith("Some") else f"«{m}»" if m else ""
+    )
+    course, _problems = load(project)
+    assert course is not None
+    (edition,) = [e for e in editions(project, course, Problems()) if e.lang == "fr"]
+    html = book_html(edition, project)
+    assert (
+        '<a href="#page-quiz">link</a>.</span> <small class="fallback-note">'
+        "(anglais: not translated yet)</small></p>"  # this project has no French interface
+    ) in html

@@ -1,8 +1,20 @@
-"""packager: multilingual micro-course packager."""
+"""packager: multilingual micro-course packager.
 
-from importlib.metadata import PackageNotFoundError, version
+Importing the package imports nothing: `packager` the command imports it before `__main__` can
+guard against Ctrl-C, so the version is looked up only when it is asked for.
+"""
 
-try:
-    __version__ = version("packager")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
+_VERSION: list[str] = []
+
+
+def __getattr__(name: str) -> str:
+    if name != "__version__":
+        raise AttributeError(f"module 'packager' has no attribute {name!r}")
+    if not _VERSION:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            _VERSION.append(version("packager"))
+        except PackageNotFoundError:  # pragma: no cover - a source tree without install
+            _VERSION.append("0.0.0")
+    return _VERSION[0]

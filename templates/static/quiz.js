@@ -15,20 +15,20 @@
   function normalise(value) {
     return digits(value.normalize("NFKC")).trim().replace(/\s+/g, " ").toLocaleLowerCase(lang);
   }
-  // The verdict in bold, then the chosen options' own feedback as plain text on lines of its own.
-  function show(result, kind, verdict, notes) {
+  // The verdict in bold, or instead the chosen options' own feedback (which gives the verdict in
+  // the writer's words: "Not quite. 2002 is..."), each on a line of its own; then `after`.
+  function show(result, kind, verdict, notes, after) {
     result.className = "question-result" + (kind ? " is-" + kind : "");
     result.textContent = "";
-    var strong = document.createElement("strong");
-    strong.className = "question-verdict";
-    strong.textContent = verdict;
-    result.appendChild(strong);
-    notes.forEach(function (note) {
-      var line = document.createElement("span");
-      line.className = "question-note";
-      line.textContent = " " + note;
-      result.appendChild(line);
-    });
+    function line(className, text, tag) {
+      var element = document.createElement(tag || "span");
+      element.className = className;
+      element.textContent = (result.firstChild ? " " : "") + text;
+      result.appendChild(element);
+    }
+    if (notes.length === 0) { line("question-verdict", verdict, "strong"); }
+    notes.forEach(function (note) { line("question-note", note); });
+    if (after) { line("question-retry", after); }
   }
 
   document.querySelectorAll(".question").forEach(function (question) {
@@ -57,12 +57,13 @@
           if (input.checked !== input.hasAttribute("data-correct")) { correct = false; }
         });
         if (chosen === 0) {
-          show(result, "", say("choose", "Choose an answer first."), []);
+          show(result, "", say("choose", "Choose an answer first."), [], "");
           return;
         }
       }
       var verdict = correct ? say("correct", "Correct.") : say("wrong", "Not quite. Try again, or show the answer.");
-      show(result, correct ? "correct" : "wrong", verdict, notes);
+      var retry = correct || notes.length === 0 ? "" : say("retry", "Try again, or show the answer.");
+      show(result, correct ? "correct" : "wrong", verdict, notes, retry);
     });
   });
 }());

@@ -340,7 +340,9 @@ def _print_summary(state: _State, report: Report, options: BuildOptions) -> None
             markup=False,
         )
     built, unchanged, failed = (report.count(s) for s in ("built", "unchanged", "failed"))
-    if not built and not failed:
+    if report.interrupted:  # not "nothing to do": the outputs not reached were not looked at
+        line = f"interrupted after {built} built, {unchanged} unchanged, {failed} failed"
+    elif not built and not failed:
         line = f"nothing to do: {_plural(unchanged, 'output')} up to date"
     else:
         line = f"{built} built, {unchanged} unchanged, {failed} failed"

@@ -31,6 +31,8 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     return message
 
 
+FALLBACK_NOTE = N_("%(language)s: not translated yet")
+
 BOX_TITLES: dict[str, str] = {
     "objectives": N_("Objectives"),
     "key-points": N_("Key points"),
@@ -73,6 +75,9 @@ class RenderContext:
     book_page: str | None = None  # in a book (the PDF), the page this part of the book is
     page_links: bool = True  # False: links to pages become plain text (where an LMS breaks them)
     page_fragments: bool = True  # False: links to pages drop #anchors (an LMS cannot resolve them)
+    # In a book, the note after each passage left in the source language (paper has no hover
+    # and no preview colours): FALLBACK_NOTE translated, with the language's name in it.
+    fallback_note: str = ""
 
     def anchor(self, name: str) -> str:
         """An id on the page: in a book, many pages share one document, so ids carry the page's."""
@@ -104,7 +109,10 @@ class RenderContext:
 
     def fallback(self, html: str) -> str:
         """``html`` marked as text left in the source language."""
-        return f'<span lang="{self.source_lang}" dir="{self.source_dir}" class="fallback">{html}</span>'
+        marked = f'<span lang="{self.source_lang}" dir="{self.source_dir}" class="fallback">{html}</span>'
+        if self.fallback_note:
+            marked += f' <small class="fallback-note">({escape(self.fallback_note)})</small>'
+        return marked
 
 
 def alternatives(answer: str) -> list[str]:

@@ -30,7 +30,13 @@ from packager.formats.registry import Rendered, RenderRequest
 from packager.i18n import locales
 from packager.i18n.editions import Edition, is_language_variant, localized_media
 from packager.render.context import template_context, template_problem
-from packager.render.document import RenderContext, render_document, render_inline_at, render_span
+from packager.render.document import (
+    FALLBACK_NOTE,
+    RenderContext,
+    render_document,
+    render_inline_at,
+    render_span,
+)
 from packager.render.templates import environment, find_static, search_path
 from packager.source.document import Question, plain_text
 from packager.source.licenses import badge_svg
@@ -41,6 +47,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from weasyprint.urls import URLFetcher
 
 ROOT = "file:///__course__/"
+# WeasyPrint's time and memory grow with the book (1 MB of text: about 300 pages, 50 s and 280 MB
+# on one core; 10 MB did not finish in 10 minutes and 1.5 GB). A book over this many characters
+# of text is refused before WeasyPrint starts; the site and the cartridge still build. The
+# sample course's books hold 10,000 to 31,000.
+MAX_BOOK_TEXT = 1_000_000
 TEMPLATES, STATICS = ("book.html",), ("print.css",)  # what a book renders
 
 
@@ -115,13 +126,35 @@ def _stylesheet(css_text: str, media: Path, where: str) -> tuple[Any, Any]:
 atexit.register(_stylesheet.cache_clear)
 
 
+# An address in a stylesheet: url(x), url("x"), or @import "x".
+_CSS_URL = re.compile(
+    r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s"']*))|@import\s+(?:"([^"]*)"|'([^']*)')"""
+)
+
+
+def _locate(url: str, where: str, text: str) -> Location | None:
+    """Where in ``text`` (the file at ``where``) the address ``url`` is written, as written
+    (``../x.png``) or as fetched (``file:///x.png``, resolved against the book's root)."""
+    from urllib.parse import urljoin
+
+    for match in _CSS_URL.finditer(text):
+        group = next(g for g in range(1, 6) if match.group(g) is not None)
+        raw = match.group(group)
+        if url in (raw, urljoin(ROOT, raw.strip())):
+            offset = match.start(group)
+            line = text.count("\n", 0, offset) + 1
+            return Location(where, line, offset - text.rfind("\n", 0, offset))
+    offset = text.find(url)
+    if offset < 0:
+        return None
+    line = text.count("\n", 0, offset) + 1
+    return Location(where, line, offset - text.rfind("\n", 0, offset))
+
+
 def _refused(url: str, where: str = "templates", text: str = "") -> Diagnostic:
     """``text``, when given, is the file at ``where``: the message points at the address in it."""
-    offset = text.find(url)
-    line = text.count("\n", 0, offset) + 1 if offset >= 0 else 1
-    col = offset - text.rfind("\n", 0, offset) if offset >= 0 else 1
     return Diagnostic(
-        Location(where, line, col),
+        _locate(url, where, text) or Location(where),
         Severity.ERROR,
         "pdf-fetch",
         f"the PDF may use only the course's own files, not {url}",
@@ -155,14 +188,19 @@ class _Book:
             size = image_size(self.course.root / "media" / name)
             if size is not None:
                 sizes[f"media/{name}"] = size
+        gettext = edition.ui.translations().gettext
         self.ctx = RenderContext(
-            gettext=edition.ui.translations().gettext,
+            gettext=gettext,
             image_sizes=sizes,
             credit_for=self.course.credit_for,
             source_lang=self.course.language,
             source_dir=languages.direction(self.course.language),
             localized_media=_printable(self.course, localized_media(self.course, edition.lang)),
             media_prefix=ROOT,
+        )
+        source_name = template_context(edition, self.ctx, badge="")["source_name"]
+        self.ctx = replace(
+            self.ctx, fallback_note=gettext(FALLBACK_NOTE) % {"language": source_name}
         )
 
     def html(self) -> str:
@@ -235,6 +273,34 @@ def book_html(edition: Edition, project: Path) -> str:
     return _Book(edition, project).html()
 
 
+def check_size(edition: Edition, root: Any) -> None:
+    """Refuse a book over :data:`MAX_BOOK_TEXT`, pointing at the page that takes it over."""
+    total = sum(len(t) for t in root.itertext())
+    if total <= MAX_BOOK_TEXT:
+        return
+    pages = [e for e in root.iter("article") if e.get("data-source")]
+    sizes = [sum(len(t) for t in page.itertext()) for page in pages]
+    running = total - sum(sizes)  # the cover, contents, answer key and credits
+    where = f"courses/{edition.course.id}/course.yaml"
+    for page, size in zip(pages, sizes, strict=True):
+        running += size
+        if running > MAX_BOOK_TEXT:
+            where = str(page.get("data-source"))
+            break
+    raise InputError(
+        [
+            Diagnostic(
+                Location(where),
+                Severity.ERROR,
+                "pdf-too-large",
+                f"this page takes the book past the PDF's limit of {MAX_BOOK_TEXT:,} characters"
+                f" of text (it has {total:,}); the PDF is not made, the other formats are:"
+                " shorten the course or split it into several",
+            )
+        ]
+    )
+
+
 def check_glyphs(edition: Edition, project: Path, html: str, problems: Problems) -> None:
     """Fail on any character no font can draw, naming it, the page and the packages to install."""
     from lxml import html as lxml_html
@@ -302,9 +368,11 @@ def _char_name(char: str) -> str:
 
 def pdf_bytes(edition: Edition, project: Path) -> bytes:
     """The PDF of one edition. Raises :class:`InputError` on missing glyphs or refused resources."""
+    from lxml import html as lxml_html
     from weasyprint import HTML
 
     html = book_html(edition, project)
+    check_size(edition, lxml_html.fromstring(html))
     problems = Problems()
     check_glyphs(edition, project, html, problems)
     if problems.errors:
@@ -341,13 +409,34 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
         )
     finally:
         log.removeHandler(handler)
-    found = [_refused(url) for url in sorted(set(fetcher.refused))]
-    found += [
-        Diagnostic(Location(f"courses/{course.id}/media"), Severity.ERROR, "pdf-image", message)
-        for message in handler.messages
+    # Addresses refused while laying out come from the stylesheet (url() of a background) or
+    # the book's template: point at where they are written.
+    sources = [(where, css_path.read_text(encoding="utf-8"))]
+    template = next((f / TEMPLATES[0] for f in folders if (f / TEMPLATES[0]).is_file()), None)
+    if template is not None:
+        shown = template.resolve()
+        name = (
+            shown.relative_to(root).as_posix()
+            if shown.is_relative_to(root)
+            else "templates/book.html"
+        )
+        sources.append((name, template.read_text(encoding="utf-8")))
+    refused = sorted(set(fetcher.refused))
+    found = [
+        _refused(url, *next(((w, t) for w, t in sources if _locate(url, w, t)), ("templates", "")))
+        for url in refused
     ]
+    for message in handler.messages:
+        if any(f"'{url}'" in message for url in refused):
+            continue  # the refusal above says it already
+        address = re.search(r"at '([^']*)'", message)
+        located = address and next(
+            (loc for w, t in sources if (loc := _locate(address.group(1), w, t))), None
+        )
+        place = located or Location(f"courses/{course.id}/media")
+        found.append(Diagnostic(place, Severity.ERROR, "pdf-image", message))
     if found:
-        raise InputError(found)
+        raise InputError(sorted(found, key=lambda d: d.sort_key()))
     return data
 
 
