@@ -9,10 +9,8 @@ on. All text comes from the same translated edition as the HTML site.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
-import os
 import re
 import zipfile
 from collections.abc import Mapping
@@ -41,6 +39,7 @@ from packager.render import (
     render_inline_text,
     render_span,
 )
+from packager.sourcedate import source_date
 from packager.templates import environment, find_static, search_path
 
 FILEBASE = "$IMS-CC-FILEBASE$"
@@ -555,8 +554,9 @@ def zip_time(course: Course) -> tuple[int, int, int, int, int, int]:
     """The timestamp of every entry: the course's ``updated`` date, else ``SOURCE_DATE_EPOCH``
     (the reproducible-builds convention), else 1980-01-01; never the time of the build."""
     day = course.updated
-    if day is None and os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        day = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC).date()
+    if day is None:
+        moment = source_date()
+        day = moment.date() if moment is not None else None
     return (
         (day.year, day.month, day.day, 0, 0, 0)
         if day and day.year >= 1980

@@ -43,6 +43,7 @@ from packager.jobs import (
 )
 from packager.output import recover
 from packager.resources import builtin_templates, find_courses
+from packager.sourcedate import source_date
 
 Event = Callable[[str, int, int], None]  # (what is in hand, done, total)
 
@@ -115,8 +116,14 @@ def _languages(project: Path, course: str) -> list[str]:
 def _plan(options: BuildOptions) -> list[_Plan]:
     project = options.project
     # SOURCE_DATE_EPOCH dates the cartridges of courses that give no date of their own.
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    shared = combine(engine_digest(), options.preview, options.cc_version, epoch)
+    # A bad value stops here, in the main process, as a usage error (not in a worker).
+    epoch = source_date()
+    shared = combine(
+        engine_digest(),
+        options.preview,
+        options.cc_version,
+        str(int(epoch.timestamp())) if epoch else "",
+    )
     templates = combine(tree_digest(project / "templates"), tree_digest(builtin_templates()))
     locales = project / "locales"
     ui = sorted(locales.glob("*/LC_MESSAGES/ui.po"))
