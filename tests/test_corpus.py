@@ -1482,3 +1482,19 @@ def test_security_md_names_only_tests_and_cases_that_exist() -> None:
     cases = {c.id for c in CASES}
     quoted = set(re.findall(r"`([a-z0-9]+(?:-[a-z0-9]+)+)`", text))
     assert not quoted - cases, quoted - cases
+
+
+def test_a_refused_title_is_left_out_of_the_report(
+    make_course: CourseFactory, tmp_path: Path
+) -> None:
+    """report.json keeps what a site would show, never a translation that was refused."""
+    project = write_case(CASE["po-html-in-a-title"], make_course, tmp_path)
+    with pytest.raises(InputError):
+        build(BuildOptions(project=project, out=project / "build", formats=("html",)), Problems())
+    report = (project / "build/report.json").read_text()
+    assert "<script>" not in report and "title>" not in report
+    languages = json.loads(report)["courses"][0]["languages"]
+    assert [(x["lang"], x["title"]) for x in languages] == [
+        ("en", "Demo course"),
+        ("fr", "Demo course"),
+    ]
