@@ -9,6 +9,7 @@ on. All text comes from the same translated edition as the HTML site.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import re
@@ -553,7 +554,7 @@ def zip_bytes(files: Mapping[str, bytes], when: tuple[int, int, int, int, int, i
 def zip_time(course: Course) -> tuple[int, int, int, int, int, int]:
     """The timestamp of every entry: the course's ``updated`` date, else ``SOURCE_DATE_EPOCH``
     (the reproducible-builds convention), else 1980-01-01; never the time of the build."""
-    day = course.updated
+    day: dt.date | None = course.updated
     if day is None:
         moment = source_date()
         day = moment.date() if moment is not None else None
