@@ -577,6 +577,25 @@ CASES = [
         ),
     ),
     Case(
+        "list-too-deep",
+        "markdown",
+        {"pages/intro.md": page("- " * 40 + "word\n\nThe paragraph after it.\n")},
+        (
+            f"{I}:8:67: error[too-deep]: lists, quotations and boxes nest more than 32 deep here; "
+            "nest them less (what is deeper could not be published)",
+        ),
+        cli=True,
+    ),
+    Case(
+        "quotation-too-deep",
+        "markdown",
+        {"pages/intro.md": page("Text.\n\n" + "> " * 20 + "\n" + "> " * 40 + "deep\n\nAfter.\n")},
+        (
+            f"{I}:11:67: error[too-deep]: lists, quotations and boxes nest more than 32 deep here; "
+            "nest them less (what is deeper could not be published)",
+        ),
+    ),
+    Case(
         "unknown-box",
         "markdown",
         {"pages/intro.md": page("::: actvity\nText.\n:::\n")},

@@ -28,7 +28,7 @@ from markdown_it.token import Token
 
 from packager.diagnostics import Location, Problems
 from packager.fields import suggest
-from packager.markdown import BLOCK_CLOSE, BLOCK_OPEN, parser
+from packager.markdown import BLOCK_CLOSE, BLOCK_OPEN, MAX_DEPTH, TOO_DEEP, parser
 from packager.media import IMAGE_TYPES, MediaFiles
 
 BOX_KINDS = (
@@ -228,6 +228,15 @@ class _Reader:
 
     def read(self, body: str) -> Document:
         tokens = self._with_box_titles(parser().parse(body, self.env))
+        too_deep = self.env.pop(TOO_DEEP, None)
+        if too_deep is not None:
+            line, col = too_deep
+            self.problems.error(
+                Location(self.path, line + 1, col + 1),
+                "too-deep",
+                f"lists, quotations and boxes nest more than {MAX_DEPTH} deep here; nest them "
+                "less (what is deeper could not be published)",
+            )
         stack: list[int] = []
         block_line: Token | None = None
         for index, token in enumerate(tokens):
