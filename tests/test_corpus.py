@@ -1000,6 +1000,34 @@ CASES = [
         (f"{PO}:8:1: error[po-links]: the translation adds a link (links)",),
     ),
     Case(
+        "po-adds-an-autolink",
+        "catalogue",
+        french(("Wrong", "Faux <https://evil.example/>")),
+        (f"{PO}:8:1: error[po-links]: the translation adds <https://evil.example/> (links)",),
+        cli=True,
+    ),
+    Case(
+        "po-adds-a-mailto-autolink",
+        "catalogue",
+        french(("Wrong", "Faux <mailto:x@evil.example>"), ("Right", "Juste <x@evil.example>")),
+        (
+            f"{PO}:8:1: error[po-links]: the translation adds <mailto:x@evil.example> (links)",
+            f"{PO}:11:1: error[po-links]: the translation adds <mailto:x@evil.example> (links)",
+        ),
+    ),
+    Case(
+        "po-changes-an-autolink",
+        "catalogue",
+        {
+            **french(("Write to <team@example.org>.", "Écrivez à <x@evil.example>.")),
+            "pages/intro.md": page("Write to <team@example.org>.\n"),
+        },
+        (
+            f"{PO}:8:1: error[po-links]: the translation drops <mailto:team@example.org> and adds "
+            "<mailto:x@evil.example> (links)",
+        ),
+    ),
+    Case(
         "po-adds-emphasis",
         "catalogue",
         french(("Wrong", "**Faux**")),

@@ -71,8 +71,23 @@ def _links(text: str) -> tuple[Counter[str], int]:
     return Counter(_REF_LABEL.findall(text)), len(_INLINE_LINK.findall(text))
 
 
+def _autolinks(text: str) -> Counter[str]:
+    """Links written as their address (``<https://...>``, ``<x@y.org>``; bare URLs if linkify)."""
+    return Counter(
+        str(t.attrs.get("href", ""))
+        for t in parse_inline(text, {})
+        if t.type == "link_open" and t.markup in ("autolink", "linkify")
+    )
+
+
 def _link_problem(source: str, text: str) -> str | None:
-    """A translation keeps every link: by its label, or written out to localise the URL."""
+    """A translation keeps every link: by its label, or written out to localise the URL.
+
+    A link written as its address (an autolink) has nothing to translate: it stays as it is.
+    """
+    autolinks = _differences("links", _autolinks, source, text, "<{}>")
+    if autolinks:
+        return autolinks
     labels, _inline = _links(source)
     used, inline = _links(text)
     unknown = sorted((used - labels).elements())
