@@ -596,6 +596,41 @@ CASES = [
         ),
     ),
     Case(
+        "foreign-syntax",
+        "markdown",
+        {
+            "pages/intro.md": page(
+                "Text with {{ page.root }}, `{{ code }}` and {{ page.root }}.\n{: .callout}\n\n"
+                "{% include links.md %}\n\n"
+                "![A box](media/pic.svg){alt='x' width=\"40%\"}\n\n"
+                "### Later {#later .x}\n\n"
+                "```\n{{ fenced }}\n```\n\nA set {1, 2} and {name}.\n"
+            )
+        },
+        (
+            f"{I}:8:11: warning[foreign-syntax]: a Liquid variable {{{{ page.root }}}}: packager does "
+            "not run Liquid and would publish it as text; write the text or the link itself "
+            "(another page: 'welcome.md')",
+            f"{I}:8:45: warning[foreign-syntax]: a Liquid variable {{{{ page.root }}}}: packager does "
+            "not run Liquid and would publish it as text; write the text or the link itself "
+            "(another page: 'welcome.md')",
+            f"{I}:9:1: warning[foreign-syntax]: a kramdown attribute list {{: .callout}}: packager "
+            "ignores it and would publish it as text; for a box write '::: note' (or another box "
+            "type) and ':::' around the text, else remove it",
+            f"{I}:11:1: warning[foreign-syntax]: a Liquid tag {{% include links.md %}}: packager does "
+            "not run Liquid and would publish it as text; write what it stands for into the page, "
+            "or remove it",
+            f"{I}:13:24: warning[foreign-syntax]: Pandoc attributes {{alt='x' width=\"40%\"}}: "
+            "packager ignores them and would publish them as text; remove them (headings get their "
+            "ids from their text, images keep their own size)",
+            f"{I}:15:11: warning[foreign-syntax]: Pandoc attributes {{#later .x}}: packager ignores "
+            "them and would publish them as text; remove them (headings get their ids from their "
+            "text, images keep their own size)",
+        ),
+        exit=0,
+        cli=True,
+    ),
+    Case(
         "unknown-box",
         "markdown",
         {"pages/intro.md": page("::: actvity\nText.\n:::\n")},

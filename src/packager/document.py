@@ -72,6 +72,24 @@ _SLUG_DROP = re.compile(r"[^\w\- ]+")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
+_ATTRIBUTE = r"""(?:[#.][A-Za-z_][\w-]*|[A-Za-z_][\w-]*=(?:"[^"]*"|'[^']*'|[^\s}]+))"""
+#: What other tools' pages hold that packager would publish as text (converted lessons).
+_FOREIGN = re.compile(
+    r"(?P<liquid>\{\{.*?\}\})|(?P<tag>\{%.*?%\})|(?P<kramdown>\{:[^{}]*\})"
+    rf"|(?P<pandoc>\{{\s*{_ATTRIBUTE}(?:\s+{_ATTRIBUTE})*\s*\}})"
+)
+_FOREIGN_ADVICE = {
+    "liquid": "a Liquid variable {}: packager does not run Liquid and would publish it as text; "
+    "write the text or the link itself (another page: 'welcome.md')",
+    "tag": "a Liquid tag {}: packager does not run Liquid and would publish it as text; "
+    "write what it stands for into the page, or remove it",
+    "kramdown": "a kramdown attribute list {}: packager ignores it and would publish it as text; "
+    "for a box write '::: note' (or another box type) and ':::' around the text, else remove it",
+    "pandoc": "Pandoc attributes {}: packager ignores them and would publish them as text; "
+    "remove them (headings get their ids from their text, images keep their own size)",
+}
+
+
 @dataclass(frozen=True)
 class Span:
     """Token indices ``[start, end)`` of a run of blocks."""
@@ -410,6 +428,49 @@ class _Reader:
     def _inline(self, children: list[Token], block: Token | None) -> None:
         self._walk_inline(children, block)
         self._check_tag_balance(children, block)
+        if self.fixed is None:  # a page, not a translation (its source was warned about)
+            self._foreign_syntax(children, block)
+
+    def _foreign_syntax(self, children: list[Token], block: Token | None) -> None:
+        """One warning per piece of Liquid, kramdown or Pandoc syntax in the text (not in code).
+
+        Each is found in the block's lines after the one before it (code spans move the search
+        on too), so the same snippet twice gets two warnings at their own columns.
+        """
+        if block is None or block.map is None:
+            return
+        first, last = block.map
+        last = min(max(last, first + 1), len(self.lines))
+        cursor = (first, 0)
+
+        def find(needle: str) -> tuple[int, int] | None:
+            line, col = cursor
+            while line < last:
+                found = self.lines[line].find(needle, col)
+                if found >= 0:
+                    return line, found
+                line, col = line + 1, 0
+            return None
+
+        for child in children:
+            if child.type == "code_inline":
+                where = find(child.content)
+                cursor = (where[0], where[1] + len(child.content)) if where else cursor
+            elif child.type == "text":
+                for match in _FOREIGN.finditer(child.content):
+                    where = find(match.group(0))
+                    if where is None:
+                        location = self.loc(block)
+                    else:
+                        location = Location(self.path, where[0] + 1, where[1] + 1)
+                        cursor = (where[0], where[1] + len(match.group(0)))
+                    kind = match.lastgroup or "pandoc"
+                    shown = (
+                        match.group(0) if len(match.group(0)) <= 40 else match.group(0)[:39] + "…"
+                    )
+                    self.problems.warning(
+                        location, "foreign-syntax", _FOREIGN_ADVICE[kind].format(shown)
+                    )
 
     def _check_tag_balance(self, children: list[Token], block: Token | None) -> None:
         """Allowed inline tags must close in the same text, or they would swallow the page."""
