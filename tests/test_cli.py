@@ -178,3 +178,50 @@ def test_dev_waits_for_the_apt_lock(tmp_path: Path) -> None:
         ["-o", "DPkg::Lock::Timeout=300", "-o", "Acquire::Lock::Timeout=300"]
     ] * 2
     assert calls[0].endswith("update -qq") and " install -y " in calls[1]
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999", "-1", "1.5"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("build",),
+        ("serve", "--port", "0"),
+        ("extract",),
+        ("update",),
+        ("init", "demo", "--lang", "fr"),
+    ],
+)
+def test_a_bad_source_date_epoch_is_one_usage_error_for_every_command(
+    make_course: CourseFactory, command: tuple[str, ...], value: str
+) -> None:
+    project = make_course()
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "SOURCE_DATE_EPOCH": value}
+    result = subprocess.run(
+        [sys.executable, "-m", "packager", *command],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        f"Error: SOURCE_DATE_EPOCH={value!r} is not a date packager can use: give a whole number "
+        "of seconds since 1970-01-01 00:00 UTC, from 0 to 253402300799 (9999-12-31), or unset it\n"
+    )
+    assert not (project / "build").exists() and not (project / "locales").exists()
+
+
+def test_source_date_epoch_is_read_in_one_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    from packager.sourcedate import SourceDateError, source_date
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    assert source_date() is None
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")
+    assert str(source_date()) == "9999-12-31 23:59:59+00:00"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300800")
+    with pytest.raises(SourceDateError):
+        source_date()
+    sources = "".join(p.read_text() for p in (REPO / "src/packager").rglob("*.py"))
+    assert sources.count('"SOURCE_DATE_EPOCH"') == 1  # sourcedate.NAME; nothing else reads it

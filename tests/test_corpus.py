@@ -577,6 +577,60 @@ CASES = [
         ),
     ),
     Case(
+        "list-too-deep",
+        "markdown",
+        {"pages/intro.md": page("- " * 40 + "word\n\nThe paragraph after it.\n")},
+        (
+            f"{I}:8:67: error[too-deep]: lists, quotations and boxes nest more than 32 deep here; "
+            "nest them less (what is deeper could not be published)",
+        ),
+        cli=True,
+    ),
+    Case(
+        "quotation-too-deep",
+        "markdown",
+        {"pages/intro.md": page("Text.\n\n" + "> " * 20 + "\n" + "> " * 40 + "deep\n\nAfter.\n")},
+        (
+            f"{I}:11:67: error[too-deep]: lists, quotations and boxes nest more than 32 deep here; "
+            "nest them less (what is deeper could not be published)",
+        ),
+    ),
+    Case(
+        "foreign-syntax",
+        "markdown",
+        {
+            "pages/intro.md": page(
+                "Text with {{ page.root }}, `{{ code }}` and {{ page.root }}.\n{: .callout}\n\n"
+                "{% include links.md %}\n\n"
+                "![A box](media/pic.svg){alt='x' width=\"40%\"}\n\n"
+                "### Later {#later .x}\n\n"
+                "```\n{{ fenced }}\n```\n\nA set {1, 2} and {name}.\n"
+            )
+        },
+        (
+            f"{I}:8:11: warning[foreign-syntax]: a Liquid variable {{{{ page.root }}}}: packager does "
+            "not run Liquid and would publish it as text; write the text or the link itself "
+            "(another page: 'welcome.md')",
+            f"{I}:8:45: warning[foreign-syntax]: a Liquid variable {{{{ page.root }}}}: packager does "
+            "not run Liquid and would publish it as text; write the text or the link itself "
+            "(another page: 'welcome.md')",
+            f"{I}:9:1: warning[foreign-syntax]: a kramdown attribute list {{: .callout}}: packager "
+            "ignores it and would publish it as text; for a box write '::: note' (or another box "
+            "type) and ':::' around the text, else remove it",
+            f"{I}:11:1: warning[foreign-syntax]: a Liquid tag {{% include links.md %}}: packager does "
+            "not run Liquid and would publish it as text; write what it stands for into the page, "
+            "or remove it",
+            f"{I}:13:24: warning[foreign-syntax]: Pandoc attributes {{alt='x' width=\"40%\"}}: "
+            "packager ignores them and would publish them as text; remove them (headings get their "
+            "ids from their text, images keep their own size)",
+            f"{I}:15:11: warning[foreign-syntax]: Pandoc attributes {{#later .x}}: packager ignores "
+            "them and would publish them as text; remove them (headings get their ids from their "
+            "text, images keep their own size)",
+        ),
+        exit=0,
+        cli=True,
+    ),
+    Case(
         "unknown-box",
         "markdown",
         {"pages/intro.md": page("::: actvity\nText.\n:::\n")},
@@ -979,6 +1033,34 @@ CASES = [
         "catalogue",
         french(("Wrong", "[Faux](https://evil.example)")),
         (f"{PO}:8:1: error[po-links]: the translation adds a link (links)",),
+    ),
+    Case(
+        "po-adds-an-autolink",
+        "catalogue",
+        french(("Wrong", "Faux <https://evil.example/>")),
+        (f"{PO}:8:1: error[po-links]: the translation adds <https://evil.example/> (links)",),
+        cli=True,
+    ),
+    Case(
+        "po-adds-a-mailto-autolink",
+        "catalogue",
+        french(("Wrong", "Faux <mailto:x@evil.example>"), ("Right", "Juste <x@evil.example>")),
+        (
+            f"{PO}:8:1: error[po-links]: the translation adds <mailto:x@evil.example> (links)",
+            f"{PO}:11:1: error[po-links]: the translation adds <mailto:x@evil.example> (links)",
+        ),
+    ),
+    Case(
+        "po-changes-an-autolink",
+        "catalogue",
+        {
+            **french(("Write to <team@example.org>.", "Écrivez à <x@evil.example>.")),
+            "pages/intro.md": page("Write to <team@example.org>.\n"),
+        },
+        (
+            f"{PO}:8:1: error[po-links]: the translation drops <mailto:team@example.org> and adds "
+            "<mailto:x@evil.example> (links)",
+        ),
     ),
     Case(
         "po-adds-emphasis",
@@ -1482,3 +1564,19 @@ def test_security_md_names_only_tests_and_cases_that_exist() -> None:
     cases = {c.id for c in CASES}
     quoted = set(re.findall(r"`([a-z0-9]+(?:-[a-z0-9]+)+)`", text))
     assert not quoted - cases, quoted - cases
+
+
+def test_a_refused_title_is_left_out_of_the_report(
+    make_course: CourseFactory, tmp_path: Path
+) -> None:
+    """report.json keeps what a site would show, never a translation that was refused."""
+    project = write_case(CASE["po-html-in-a-title"], make_course, tmp_path)
+    with pytest.raises(InputError):
+        build(BuildOptions(project=project, out=project / "build", formats=("html",)), Problems())
+    report = (project / "build/report.json").read_text()
+    assert "<script>" not in report and "title>" not in report
+    languages = json.loads(report)["courses"][0]["languages"]
+    assert [(x["lang"], x["title"]) for x in languages] == [
+        ("en", "Demo course"),
+        ("fr", "Demo course"),
+    ]

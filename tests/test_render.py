@@ -72,3 +72,21 @@ def test_box_default_title_comes_from_gettext() -> None:
     assert '<span class="box-icon" aria-hidden="true"></span>Réflexion</p>' in render_document(
         document, ctx
     )
+
+
+def test_deep_nesting_up_to_the_limit_is_rendered_with_the_text_after_it() -> None:
+    """markdown-it used to drop a list 10 deep (and the paragraph after it) without a word."""
+    for source in ("- " * 32 + "word\n\nAfter.\n", "> " * 32 + "word\n\nAfter.\n"):
+        html, problems = _render(source)
+        assert problems == []
+        assert "word" in html and "<p>After.</p>" in html
+
+
+def test_inline_nesting_past_the_parser_limit_keeps_every_word() -> None:
+    """Inline text (a page's or a translation's) past markdown-it's limit stays as text."""
+    from packager.source.mdinline import parse_inline
+    from packager.source.mdinline import render_inline as plain
+
+    for text in ("[" * 30 + "x" + "]" * 30, "_a " * 25 + "x" + " b_" * 25):
+        html = plain(parse_inline(text, {}), {})
+        assert html.replace("<em>", "").replace("</em>", "") == text.replace("_", "")

@@ -732,3 +732,75 @@ def test_untranslated_text_is_marked_in_the_book_with_a_note(make_course: Course
         '<a href="#page-quiz">link</a>.</span> <small class="fallback-note">'
         "(anglais: not translated yet)</small></p>"  # this project has no French interface
     ) in html
+
+
+TITLED = (
+    "---\ntitle: Introduction\nduration: 10\n---\n\n"
+    'See [the guide][1], [the site](https://example.org/b "Site title") and '
+    '![a logo](media/pic.svg "Logo title") here.\n\n'
+    '[1]: https://example.org/a "Guide title"\n'
+)
+TITLED_MSGID = (
+    'See [the guide](https://example.org/a "Guide title"), '
+    '[the site](https://example.org/b "Site title") and '
+    '![a logo](media/pic.svg "Logo title") here.'
+)
+
+
+def test_link_and_image_titles_are_translated(make_course: CourseFactory) -> None:
+    """A title is part of the message: extracted, translated, checked by URL only."""
+    french = (
+        'Voir [le guide](https://example.org/a "Titre du guide"), '
+        '[le site](https://example.org/b "Titre du site") et '
+        '![un logo](media/pic.svg "Titre du logo") ici.'
+    )
+    project = _translated_project(
+        make_course,
+        "fr",
+        lambda m: french if m.startswith("See") else m,
+        **{"pages/intro.md": TITLED},
+    )
+    template = _catalogue(template_path(project, "demo"), project)
+    assert TITLED_MSGID in [e.msgid for e in template.entries]
+    problems = Problems()
+    build(BuildOptions(project=project, out=project / "build", formats=("html",)), problems)
+    assert not problems.errors, [d.format() for d in problems]
+    page = lxml_html.fromstring((project / "build/demo/fr/html/intro.html").read_bytes())
+    titles = {a.text_content(): a.get("title") for a in page.iter("a") if a.get("title")}
+    assert titles == {"le guide": "Titre du guide", "le site": "Titre du site"}
+    assert [i.get("title") for i in page.iter("img") if i.get("alt") == "un logo"] == [
+        "Titre du logo"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "message"),
+    [
+        (
+            'Voir [le guide](https://example.org/a "Titre"), [le site][9] et '
+            '![un logo](media/pic.svg "Logo") ici.',
+            "error[po-links]: the translation uses [9], which the source does not have (links)",
+        ),
+        (
+            'Voir [le guide](https://example.org/a "Titre") et ![un logo](media/pic.svg "Logo") ici.',
+            "error[po-links]: the translation drops (https://example.org/b) (links)",
+        ),
+        (
+            'Voir [le guide](https://example.org/a "Titre"), [le site](https://example.org/b) '
+            '[et](https://evil.example "x") ![un logo](media/pic.svg "Logo") ici.',
+            "error[po-links]: the translation adds a link (links)",
+        ),
+    ],
+)
+def test_titled_links_are_checked_by_url(
+    make_course: CourseFactory, msgstr: str, message: str
+) -> None:
+    project = _translated_project(
+        make_course,
+        "fr",
+        lambda m: msgstr if m.startswith("See") else m,
+        **{"pages/intro.md": TITLED},
+    )
+    problems = Problems()
+    check_all(project, (), problems)
+    assert [d.format().split(": ", 1)[1] for d in problems.sorted()] == [message]

@@ -7,7 +7,6 @@ what the previous build recorded (``state``)."""
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from packager.build.results import Result, stamp
 from packager.build.state import BuildState
 from packager.formats.registry import selected
 from packager.resources import builtin_templates, find_courses
+from packager.sourcedate import source_date
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,14 @@ def course_languages(project: Path, course: str) -> list[str]:
 def make_plans(options: BuildOptions) -> list[Plan]:
     project = options.project
     # SOURCE_DATE_EPOCH dates the cartridges of courses that give no date of their own.
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    shared = combine(engine_digest(), options.preview, options.cc_version, epoch)
+    # A bad value stops here, in the main process, as a usage error (not in a worker).
+    epoch = source_date()
+    shared = combine(
+        engine_digest(),
+        options.preview,
+        options.cc_version,
+        str(int(epoch.timestamp())) if epoch else "",
+    )
     templates = combine(tree_digest(project / "templates"), tree_digest(builtin_templates()))
     locales = project / "locales"
     ui = sorted(locales.glob("*/LC_MESSAGES/ui.po"))

@@ -62,6 +62,26 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _check_source_date() -> None:
+    """Refuse a bad ``SOURCE_DATE_EPOCH`` before a command that dates what it writes starts.
+
+    Checked here rather than where it is read so that every such command (serve too, which
+    would report a failure inside a rebuild as a bug) stops with the same usage error.
+    """
+    from packager.sourcedate import SourceDateError, source_date
+
+    try:
+        source_date()
+    except SourceDateError as exc:
+        raise _EnvironmentError(str(exc)) from None
+
+
+class _EnvironmentError(click.ClickException):
+    """Wrong usage through the environment: no usage line, as no option of the command is wrong."""
+
+    exit_code = EXIT_USAGE
+
+
 @contextmanager
 def _progress(state: _State, enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
     """A progress bar with the job in hand on a terminal; silent elsewhere."""
@@ -237,6 +257,7 @@ def build_command(
     """
     from packager.build.engine import default_jobs, run
 
+    _check_source_date()
     options = BuildOptions(
         project=project,
         # A preview (fuzzy translations shown) never lands where the real site is built.
@@ -387,6 +408,7 @@ def serve_command(
     from packager.build.engine import default_jobs, run
     from packager.cli.serve import Generation, start_server, watch
 
+    _check_source_date()
     options = BuildOptions(
         project=project,
         out=project / "build" / ("preview" if preview else ""),
@@ -607,6 +629,7 @@ def extract_command(state: _State, courses: tuple[str, ...], project: Path) -> N
     """Write the translation templates locales/COURSE.pot and locales/ui.pot."""
     from packager.i18n.workflow import extract
 
+    _check_source_date()
     loaded = _load_or_exit(state, project, courses)
     _print_written(state, extract(project, loaded), project)
 
@@ -623,6 +646,7 @@ def init_command(state: _State, course: str, lang: str, project: Path) -> None:
     """Start translating COURSE into a new language: locales/LANG/LC_MESSAGES/COURSE.po."""
     from packager.i18n.workflow import init
 
+    _check_source_date()
     (loaded,) = _load_or_exit(state, project, (course,))
     problems = Problems()
     written = init(project, loaded, lang, problems)
@@ -638,6 +662,7 @@ def update_command(state: _State, courses: tuple[str, ...], project: Path) -> No
     """Extract, then merge the templates into every catalogue (nothing a translator wrote is lost)."""
     from packager.i18n.workflow import update
 
+    _check_source_date()
     loaded = _load_or_exit(state, project, courses)
     problems = Problems()
     written = update(project, loaded, problems)

@@ -21,7 +21,6 @@ _REF_LABEL = re.compile(r"(?<!\\)\]\[([^\]]+)\]")
 _IMAGE = re.compile(r"(?<!\\)!\[")
 _FOOTNOTE = re.compile(r"(?<!\\)\[\^([^\]]+)\]")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])")  # not autolinks (<https://...>)
-_INLINE_LINK = re.compile(r"(?<![!\\])\[[^\]]*\]\([^)]*\)")
 #: A translator comment ``# packager: ignore po-emphasis`` says a warning was considered.
 _IGNORE = re.compile(r"packager:\s*ignore\s+([\w-]+)")
 _PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sd]|%[sd]|\{[A-Za-z_][A-Za-z0-9_]*\}")
@@ -66,23 +65,48 @@ def _differences(
     return f"the translation {' and '.join(parts)} ({name})"
 
 
-def _links(text: str) -> tuple[Counter[str], int]:
-    """Reference labels used (``[..][1]``) and how many links are written inline (``[..](url)``)."""
-    return Counter(_REF_LABEL.findall(text)), len(_INLINE_LINK.findall(text))
+def _autolinks(text: str) -> Counter[str]:
+    """Links written as their address (``<https://...>``, ``<x@y.org>``; bare URLs if linkify)."""
+    return Counter(
+        str(t.attrs.get("href", ""))
+        for t in parse_inline(text, {})
+        if t.type == "link_open" and t.markup in ("autolink", "linkify")
+    )
+
+
+def _links(text: str) -> tuple[Counter[str], Counter[str]]:
+    """Reference labels used (``[..][1]``) and the URLs of links written out (``[..](url)``).
+
+    A link with a title is written out in the message (``[..](url "title")``) so that its title
+    can be translated; only its URL counts here.
+    """
+    written = Counter(
+        str(t.attrs.get("href", ""))
+        for t in parse_inline(text, {})
+        if t.type == "link_open" and t.markup not in ("autolink", "linkify")
+    )
+    return Counter(_REF_LABEL.findall(text)), written
 
 
 def _link_problem(source: str, text: str) -> str | None:
-    """A translation keeps every link: by its label, or written out to localise the URL."""
-    labels, _inline = _links(source)
+    """A translation keeps every link: by its label or URL, or written out to localise the URL.
+
+    A link written as its address (an autolink) has nothing to translate: it stays as it is.
+    """
+    autolinks = _differences("links", _autolinks, source, text, "<{}>")
+    if autolinks:
+        return autolinks
+    labels, written = _links(source)
     used, inline = _links(text)
     unknown = sorted((used - labels).elements())
     if unknown:
         return f"the translation uses {', '.join(f'[{u}]' for u in unknown)}, which the source does not have (links)"
-    missing = sum((labels - used).values())
-    if missing > inline:
-        dropped = sorted((labels - used).elements())
-        return f"the translation drops {', '.join(f'[{d}]' for d in dropped)} (links)"
-    if missing < inline:
+    dropped = [f"[{d}]" for d in sorted((labels - used).elements())]
+    dropped += [f"({d})" for d in sorted((written - inline).elements())]
+    added = sum((inline - written).values())
+    if len(dropped) > added:
+        return f"the translation drops {', '.join(dropped)} (links)"
+    if len(dropped) < added:
         return "the translation adds a link (links)"
     return None
 

@@ -75,6 +75,12 @@ def editions(
             _downgrade(own, problems)
             continue
         translated = translate_course(course, catalogue.lookup, own)
+        refused = {d.location for d in own.errors}
+        if refused:
+            # The language fails, but what is made of it (report.json's title) must not carry a
+            # refused translation: translate again without them (their problems are reported).
+            usable = {k: t for k, t in catalogue.lookup.items() if t.location not in refused}
+            translated = translate_course(course, usable, Problems())
         problems.extend(own)
         found.append(
             (

@@ -9,7 +9,6 @@ running ``extract`` twice changes no byte (the creation date moves only with the
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -23,6 +22,7 @@ from packager.i18n.messages import Message, course_messages
 from packager.i18n.pofile import write_po
 from packager.render.document import BOX_TITLES, QUESTION_HINTS
 from packager.source.model import Course
+from packager.sourcedate import source_date
 
 _CREATED = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.M)
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -46,8 +46,7 @@ def _ui_sources() -> list[Path]:
 
 def now_stamp() -> str:
     """``POT-Creation-Date`` value: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    moment = source_date() or dt.datetime.now(dt.UTC)
     return moment.strftime("%Y-%m-%d %H:%M+0000")
 
 

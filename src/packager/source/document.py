@@ -28,7 +28,7 @@ from markdown_it.token import Token
 
 from packager.diagnostics import Location, Problems
 from packager.source.fields import suggest
-from packager.source.markdown import BLOCK_CLOSE, BLOCK_OPEN, parser
+from packager.source.markdown import BLOCK_CLOSE, BLOCK_OPEN, MAX_DEPTH, TOO_DEEP, parser
 from packager.source.media import IMAGE_TYPES, MediaFiles
 
 BOX_KINDS = (
@@ -70,6 +70,24 @@ _SLUG_DROP = re.compile(r"[^\w\- ]+")
 #: HTML comments: the only HTML a block may hold (translator directives); anything beside them
 #: on the block's lines would be dropped from the page without a word, so it is an error.
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+_ATTRIBUTE = r"""(?:[#.][A-Za-z_][\w-]*|[A-Za-z_][\w-]*=(?:"[^"]*"|'[^']*'|[^\s}]+))"""
+#: What other tools' pages hold that packager would publish as text (converted lessons).
+_FOREIGN = re.compile(
+    r"(?P<liquid>\{\{.*?\}\})|(?P<tag>\{%.*?%\})|(?P<kramdown>\{:[^{}]*\})"
+    rf"|(?P<pandoc>\{{\s*{_ATTRIBUTE}(?:\s+{_ATTRIBUTE})*\s*\}})"
+)
+_FOREIGN_ADVICE = {
+    "liquid": "a Liquid variable {}: packager does not run Liquid and would publish it as text; "
+    "write the text or the link itself (another page: 'welcome.md')",
+    "tag": "a Liquid tag {}: packager does not run Liquid and would publish it as text; "
+    "write what it stands for into the page, or remove it",
+    "kramdown": "a kramdown attribute list {}: packager ignores it and would publish it as text; "
+    "for a box write '::: note' (or another box type) and ':::' around the text, else remove it",
+    "pandoc": "Pandoc attributes {}: packager ignores them and would publish them as text; "
+    "remove them (headings get their ids from their text, images keep their own size)",
+}
 
 
 @dataclass(frozen=True)
@@ -228,6 +246,15 @@ class _Reader:
 
     def read(self, body: str) -> Document:
         tokens = self._with_box_titles(parser().parse(body, self.env))
+        too_deep = self.env.pop(TOO_DEEP, None)
+        if too_deep is not None:
+            line, col = too_deep
+            self.problems.error(
+                Location(self.path, line + 1, col + 1),
+                "too-deep",
+                f"lists, quotations and boxes nest more than {MAX_DEPTH} deep here; nest them "
+                "less (what is deeper could not be published)",
+            )
         stack: list[int] = []
         block_line: Token | None = None
         for index, token in enumerate(tokens):
@@ -401,6 +428,49 @@ class _Reader:
     def _inline(self, children: list[Token], block: Token | None) -> None:
         self._walk_inline(children, block)
         self._check_tag_balance(children, block)
+        if self.fixed is None:  # a page, not a translation (its source was warned about)
+            self._foreign_syntax(children, block)
+
+    def _foreign_syntax(self, children: list[Token], block: Token | None) -> None:
+        """One warning per piece of Liquid, kramdown or Pandoc syntax in the text (not in code).
+
+        Each is found in the block's lines after the one before it (code spans move the search
+        on too), so the same snippet twice gets two warnings at their own columns.
+        """
+        if block is None or block.map is None:
+            return
+        first, last = block.map
+        last = min(max(last, first + 1), len(self.lines))
+        cursor = (first, 0)
+
+        def find(needle: str) -> tuple[int, int] | None:
+            line, col = cursor
+            while line < last:
+                found = self.lines[line].find(needle, col)
+                if found >= 0:
+                    return line, found
+                line, col = line + 1, 0
+            return None
+
+        for child in children:
+            if child.type == "code_inline":
+                where = find(child.content)
+                cursor = (where[0], where[1] + len(child.content)) if where else cursor
+            elif child.type == "text":
+                for match in _FOREIGN.finditer(child.content):
+                    where = find(match.group(0))
+                    if where is None:
+                        location = self.loc(block)
+                    else:
+                        location = Location(self.path, where[0] + 1, where[1] + 1)
+                        cursor = (where[0], where[1] + len(match.group(0)))
+                    kind = match.lastgroup or "pandoc"
+                    shown = (
+                        match.group(0) if len(match.group(0)) <= 40 else match.group(0)[:39] + "…"
+                    )
+                    self.problems.warning(
+                        location, "foreign-syntax", _FOREIGN_ADVICE[kind].format(shown)
+                    )
 
     def _check_tag_balance(self, children: list[Token], block: Token | None) -> None:
         """Allowed inline tags must close in the same text, or they would swallow the page."""

@@ -17,6 +17,7 @@ import re
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -95,6 +96,47 @@ def _block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool)
     return True
 
 
+#: How many lists, quotations, boxes and footnotes may hold one another. markdown-it drops
+#: whatever lies deeper than its ``maxNesting`` (in token levels, two for a list) without a word,
+#: so the parser's limit is set well above this one and the guard below reports the first line
+#: that goes deeper, before anything could be dropped.
+MAX_DEPTH = 32
+MAX_NESTING = 100
+INLINE_NESTING = 20
+_CONTAINERS = (
+    "bullet_list_open",
+    "ordered_list_open",
+    "blockquote_open",
+    BLOCK_OPEN,
+    "footnote_open",
+)
+_CLOSERS = (
+    "bullet_list_close",
+    "ordered_list_close",
+    "blockquote_close",
+    BLOCK_CLOSE,
+    "footnote_close",
+)
+TOO_DEEP = "too_deep"  # env key: (0-based line, 0-based column) where the nesting passed MAX_DEPTH
+
+
+def _depth_guard(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """Record in ``env`` where blocks nest deeper than :data:`MAX_DEPTH`; never takes a line."""
+    if silent or state.level < MAX_DEPTH or TOO_DEEP in state.env:
+        return False
+    depth = 0
+    for token in state.tokens:
+        if token.type in _CONTAINERS:
+            depth += 1
+        elif token.type in _CLOSERS:
+            depth -= 1
+    if depth > MAX_DEPTH:
+        start = state.bMarks[start_line] + state.tShift[start_line]
+        line_start = state.src.rfind("\n", 0, start) + 1
+        state.env[TOO_DEEP] = (start_line, start - line_start)
+    return False
+
+
 @functools.cache
 def parser() -> MarkdownIt:
     """The shared, configured parser (created once per process).
@@ -103,8 +145,30 @@ def parser() -> MarkdownIt:
     checker refuses anything but a short allow-list and the renderer never emits raw HTML.
     ``validateLink`` accepts everything so that the checker, not the parser, decides: an unsafe
     ``javascript:`` link becomes a located error instead of silently turning into text.
+
+    Blocks nest up to :data:`MAX_NESTING` token levels (the guard reports what goes deeper than
+    :data:`MAX_DEPTH`); inline text keeps CommonMark's limit of 20, past which markdown-it keeps
+    the rest as plain text (nothing is lost) and a run of ``[`` stays cheap to parse.
     """
-    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md = _configured(MAX_NESTING)
+    md.block.ruler.before("table", "depth_guard", _depth_guard)
+    inline_md = _configured(INLINE_NESTING)
+
+    def inline(state: StateCore) -> None:
+        for token in state.tokens:
+            if token.type == "inline":
+                token.children = token.children or []
+                inline_md.inline.parse(token.content, inline_md, state.env, token.children)
+
+    md.core.ruler.at("inline", inline)
+    return md
+
+
+def _configured(max_nesting: int) -> MarkdownIt:
+    md = MarkdownIt(
+        "commonmark",
+        {"html": True, "linkify": False, "typographer": False, "maxNesting": max_nesting},
+    )
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.block.ruler.before(

@@ -123,6 +123,22 @@ class _Writer:
         self.refs.append(Ref(label, href, title))
         return label
 
+    def target(self, href: str, title: str) -> str:
+        """``[1]`` (the URL kept aside), or ``(url "title")`` when there is a title to translate.
+
+        A reference label cannot carry a title, and a title left in the reference would stay in
+        the source language on every page.
+        """
+        if not title:
+            return f"[{self.ref(href, title)}]"
+        if not href or re.search(r"[\s()<>\\]", href):
+            href = "<" + re.sub(r"([<>\\])", r"\\\1", href) + ">"
+        escaped = "".join(
+            "\\" + ch if ch in '"\\' or (ch == "&" and _ENTITY.match(title, i)) else ch
+            for i, ch in enumerate(title)
+        )
+        return f'({href} "{escaped}")'
+
     def write(self, tokens: list[Token], top: bool = False) -> str:
         out: list[str] = []
         breaks = ("softbreak", "hardbreak")
@@ -157,11 +173,11 @@ class _Writer:
                     out.append(">")
                 else:
                     href = str(opener.attrs.get("href", ""))
-                    out.append(f"][{self.ref(href, str(opener.attrs.get('title') or ''))}]")
+                    out.append("]" + self.target(href, str(opener.attrs.get("title") or "")))
             elif kind == "image":
                 alt = self.write(token.children or [])
                 src = str(token.attrs.get("src", ""))
-                out.append(f"![{alt}][{self.ref(src, str(token.attrs.get('title') or ''))}]")
+                out.append(f"![{alt}]" + self.target(src, str(token.attrs.get("title") or "")))
             elif kind == "footnote_ref":
                 out.append(f"[^{token.meta.get('label', token.meta.get('id', 0) + 1)}]")
             else:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import re
 import zipfile
 from collections.abc import Mapping
@@ -52,6 +51,7 @@ from packager.source.document import Question, Span, plain_text
 from packager.source.licenses import badge_svg
 from packager.source.media import image_size
 from packager.source.model import Course, Page, PageKind
+from packager.sourcedate import source_date
 
 FILEBASE = "$IMS-CC-FILEBASE$"
 TEMPLATES = ("cartridge.html",)  # what a cartridge renders, and its stylesheets:
@@ -564,9 +564,10 @@ def zip_bytes(files: Mapping[str, bytes], when: tuple[int, int, int, int, int, i
 def zip_time(course: Course) -> tuple[int, int, int, int, int, int]:
     """The timestamp of every entry: the course's ``updated`` date, else ``SOURCE_DATE_EPOCH``
     (the reproducible-builds convention), else 1980-01-01; never the time of the build."""
-    day = course.updated
-    if day is None and os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        day = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC).date()
+    day: dt.date | None = course.updated
+    if day is None:
+        moment = source_date()
+        day = moment.date() if moment is not None else None
     return (
         (day.year, day.month, day.day, 0, 0, 0)
         if day and day.year >= 1980
