@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from packager.editions import Edition
     from packager.model import Course
 
-FORMATS = ("html", "imscc", "pdf")
+FORMATS = ("html", "imscc", "pdf", "epub")
 
 
 @dataclass(frozen=True)

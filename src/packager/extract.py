@@ -26,7 +26,8 @@ from packager.render import BOX_TITLES, QUESTION_HINTS
 
 _CREATED = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.M)
 SOURCE_UI = tuple(
-    Path(__file__).resolve().parent / name for name in ("render.py", "licenses.py", "cartridge.py")
+    Path(__file__).resolve().parent / name
+    for name in ("render.py", "licenses.py", "cartridge.py", "epub.py")
 )
 
 

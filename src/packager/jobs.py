@@ -113,8 +113,7 @@ def output_path(course: str, lang: str, fmt: str) -> str:
     """Where an output goes, relative to the output folder."""
     if fmt == "html":
         return f"{course}/{lang}/html"
-    suffix = "imscc" if fmt == "imscc" else "pdf"
-    return f"{course}/{lang}/{course}-{lang}.{suffix}"
+    return f"{course}/{lang}/{course}-{lang}.{fmt}"  # .imscc, .pdf, .epub
 
 
 def stamp(path: Path) -> Stamp:
@@ -244,10 +243,10 @@ def _input_digests(
 def _templates_digest(project: Path, course_root: Path, fmt: str) -> str:
     """The templates and static files an output of format ``fmt`` is made from (and, for a
     PDF, the fonts and WeasyPrint's version)."""
-    from packager import cartridge, htmlsite, pdfbook
+    from packager import cartridge, epub, htmlsite, pdfbook
     from packager.templates import search_path, template_files
 
-    module = {"html": htmlsite, "imscc": cartridge, "pdf": pdfbook}[fmt]
+    module = {"html": htmlsite, "imscc": cartridge, "pdf": pdfbook, "epub": epub}[fmt]
     statics = htmlsite.STATIC_FILES if fmt == "html" else module.STATICS
     folders = search_path(project, course_root)
     files = template_files(folders, module.TEMPLATES, statics)
@@ -445,6 +444,10 @@ def _write(
         return sum(len(data) for data in files.values())
     if fmt == "imscc":
         data = cartridge_bytes(edition, options)
+    elif fmt == "epub":
+        from packager.epub import epub_bytes
+
+        data = epub_bytes(edition, options.project, published)
     else:
         from packager.pdfbook import pdf_bytes  # WeasyPrint: imported once per worker
 
