@@ -16,7 +16,7 @@ from typing import Any
 from packager.build.options import BuildOptions
 from packager.build.state import BuildState
 from packager.diagnostics import Diagnostic, InputError, Location, Severity, display_path
-from packager.formats.registry import FORMATS, columns
+from packager.formats.registry import FORMATS, columns, offered
 from packager.output import write_file
 
 Data = dict[str, list[dict[str, object]]]
@@ -148,7 +148,9 @@ def _write_page(out: Path, data: Data) -> None:
         keep_trailing_newline=True,
     )
     env.filters["filesize"] = output_size
-    html = env.get_template(template.name).render(courses=data["courses"], formats=columns())
+    html = env.get_template(template.name).render(
+        courses=data["courses"], formats=columns(), offered=offered()
+    )
     write_file(page, html.encode())
     write_file(out / "report.json", report)
     write_file(stamp, digest)

@@ -70,6 +70,7 @@ class Format:
     index: str = ""  # in a folder, the page a link opens
     group: int = 0  # catalogue columns: 0 read online, 1 documents, 2 platforms
     own_job: bool = False  # slow to render: a job of its own, so the work spreads over workers
+    offered: str = ""  # how the catalogue page's introduction names it ("a printable PDF")
 
     def path(self, course: str, lang: str) -> str:
         """Where an output goes, relative to the output folder."""
@@ -108,6 +109,12 @@ def columns() -> list[Format]:
     return sorted(FORMATS.values(), key=lambda f: f.group)
 
 
+def offered() -> str:
+    """Every format in words, in the catalogue's order: "a website, a printable PDF and ..."."""
+    words = [f.offered or f.label or f.name for f in columns()]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 register(Format("html", "Website", "", "packager.formats.site", index="index.html"))
 register(
     Format(
@@ -120,3 +127,4 @@ register(
     )
 )
 register(Format("pdf", "PDF", "PDF", "packager.formats.pdf.book", "pdf", group=1, own_job=True))
+register(Format("epub", "EPUB", "EPUB", "packager.formats.epub.book", "epub", group=1))
