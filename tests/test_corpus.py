@@ -152,8 +152,29 @@ CASES = [
         "yaml-syntax",
         "course",
         {"course.yaml": yaml("hours: 1", "hours: [1")},
-        (f"{Y}:10:8: error[yaml-syntax]: invalid YAML: did not find expected ',' or ']'",),
+        (
+            f"{Y}:9:8: error[yaml-syntax]: invalid YAML: this '[' is never closed"
+            " (did not find expected ',' or ']' on line 10)",
+        ),
         cli=True,
+    ),
+    Case(
+        "yaml-unclosed-quote",
+        "course",
+        {"course.yaml": yaml("title: Demo course", 'title: "Demo course')},
+        (
+            f"{Y}:2:8: error[yaml-syntax]: invalid YAML: this quote is never closed"
+            " (found unexpected end of stream)",
+        ),
+    ),
+    Case(
+        "front-matter-unclosed-quote",
+        "page",
+        {"pages/intro.md": INTRO.replace("title: Introduction", "title: 'Introduction")},
+        (
+            f"{I}:2:8: error[yaml-syntax]: invalid YAML: this quote is never closed"
+            " (found unexpected end of stream)",
+        ),
     ),
     Case(
         "yaml-tab",
