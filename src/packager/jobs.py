@@ -463,7 +463,7 @@ def cartridge_bytes(edition: Edition, options: BuildOptions) -> bytes:
     version = VERSIONS[options.cc_version or course.cc_version or DEFAULT_VERSION]
     data = zip_bytes(cartridge_files(edition, options.project, version), zip_time(course))
     problems = Problems()
-    check_cartridge(data, f"{course.id}-{edition.lang}.imscc", problems)
+    check_cartridge(data, f"{course.id}-{edition.lang}.imscc", problems, own=True)
     if problems.errors:
         raise InputError(problems.errors)
     return data
