@@ -151,6 +151,39 @@ def cli(ctx: click.Context, quiet: bool, verbose: int, project: Path | None) -> 
     state.project = project
 
 
+class _Language(click.ParamType[str]):
+    """A ``--lang`` value: a BCP 47 code Babel knows, in its usual case.
+
+    An unknown code is wrong usage (exit 2, like any bad option); ``zh-hans`` is taken as
+    ``zh-Hans`` with a warning, as course.yaml's languages are, so one spelling reaches every
+    catalogue folder and output.
+    """
+
+    name = "language"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        from packager import languages
+
+        text = str(value)
+        if not languages.is_known(text):
+            self.fail(
+                f"unknown language code {text!r} (use BCP 47, like 'fr' or 'zh-Hans')", param, ctx
+            )
+        tag = languages.canonical(text)
+        if tag != text:
+            click.echo(
+                f"warning[language-case]: --lang {text!r} is read as {tag!r}; write it so "
+                "(BCP 47's usual case, which catalogue folders and outputs use)",
+                err=True,
+            )
+        return tag
+
+
+LANGUAGE = _Language()
+
+
 def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[int, int]:
     if value is None:
         return (1, 1)
@@ -174,6 +207,7 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
     "--lang",
     "langs",
     multiple=True,
+    type=LANGUAGE,
     help="Build only this language (repeatable; default: all published).",
 )
 @click.option(
@@ -359,7 +393,9 @@ def _print_summary(state: _State, report: Report, options: BuildOptions) -> None
     type=click.Choice(FORMATS),
     help="Formats to keep built while serving [default: html].",
 )
-@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
+@click.option(
+    "--lang", "langs", multiple=True, type=LANGUAGE, help="Only this language (repeatable)."
+)
 @click.option(
     "--preview",
     is_flag=True,
@@ -532,6 +568,7 @@ def _check_cartridge_file(path: Path, problems: Problems) -> None:
     "language",
     default="en",
     show_default=True,
+    type=LANGUAGE,
     help="The language the course is written in.",
 )
 @_project_option
@@ -611,7 +648,11 @@ def extract_command(state: _State, courses: tuple[str, ...], project: Path) -> N
 @_verbosity
 @click.argument("course")
 @click.option(
-    "--lang", "lang", required=True, help="The new language (BCP 47, like fr or zh-Hans)."
+    "--lang",
+    "lang",
+    required=True,
+    type=LANGUAGE,
+    help="The new language (BCP 47, like fr or zh-Hans).",
 )
 @_project_option
 @click.pass_obj

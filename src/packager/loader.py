@@ -260,7 +260,15 @@ class _CourseReader:
                 f"unknown language code {value!r} (use BCP 47, like 'fr' or 'zh-Hans')",
             )
             return None
-        return value
+        tag = languages.canonical(value)
+        if tag != value:
+            self.problems.warning(
+                node.location,
+                "language-case",
+                f"the language code {value!r} is read as {tag!r}; write it so (BCP 47's usual "
+                "case, which catalogue folders and outputs use)",
+            )
+        return tag
 
     def _license(self, node: YamlNode | None, name: str) -> License | None:
         value = read_str(node, self.problems, name)
