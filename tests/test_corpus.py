@@ -650,6 +650,22 @@ CASES = [
         {"pages/intro.md": page("See ![a picture](media/nothere.png).\n")},
         (f"{I}:8:18: error[missing-media]: the image file 'media/nothere.png' does not exist",),
     ),
+    Case(
+        "misspelt-image",
+        "markdown",
+        {"pages/intro.md": page("See ![a picture](media/pics.svg).\n"), "media/notes.pdf": "x"},
+        (
+            f"{I}:8:18: error[missing-media]: the image file 'media/pics.svg' does not exist (did you mean 'media/pic.svg'?)",
+        ),
+    ),
+    Case(
+        "misspelt-media-link",
+        "markdown",
+        {"pages/intro.md": page("See [the notes](media/note.pdf).\n"), "media/notes.pdf": "x"},
+        (
+            f"{I}:8:17: error[missing-media]: the link file 'media/note.pdf' does not exist (did you mean 'media/notes.pdf'?)",
+        ),
+    ),
     # paths
     Case(
         "image-etc-passwd",
