@@ -541,6 +541,45 @@ def test_stats_json(make_course: CourseFactory) -> None:
     assert data["total"]["words_untranslated"] == 2
 
 
+def test_stats_in_a_pipe_is_plain_text_with_every_word_whole(make_course: CourseFactory) -> None:
+    project = _translated_project(make_course, "fr", lambda m: "" if m == "Pick one." else m)
+    (project / "courses/demo/pages/intro.md").rename(
+        project / "courses/demo/pages/a-rather-long-page-name.md"
+    )
+    yaml = project / "courses/demo/course.yaml"
+    yaml.write_text(yaml.read_text().replace("[intro, quiz]", "[a-rather-long-page-name, quiz]"))
+    result = run("stats", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "demo: translations\n"
+        "language / page           done messages translated fuzzy untranslated words left\n"
+        "fr                         90%       10          9     0            1          2\n"
+        "  (course)                100%        3          3     0            0          0\n"
+        "  a-rather-long-page-name 100%        3          3     0            0          0\n"
+        "  quiz                     75%        4          3     0            1          2\n"
+    )
+
+
+def test_stats_in_a_narrow_terminal_cuts_no_word(make_course: CourseFactory) -> None:
+    project = _translated_project(make_course, "fr", lambda m: m)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "COLUMNS": "60", "FORCE_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "packager", "stats"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = re.sub("\x1b\\[[0-9;]*m", "", result.stdout)
+    assert "\x1b" in result.stdout  # coloured: rich took it for a terminal
+    assert "…" not in text
+    assert " ".join(text.splitlines()[1].split()) == (
+        "language / page done messages translated fuzzy untranslated words left"
+    )
+
+
 def test_sample_course_builds_in_six_languages() -> None:
     problems = Problems()
     found = check_all(REPO, ("oer-recommendation",), problems)

@@ -26,6 +26,7 @@ from packager.diagnostics import Diagnostic, InputError, Location, Problems, Sev
 if TYPE_CHECKING:
     from packager.engine import Report
     from packager.model import Course
+    from packager.stats import LanguageStats
     from packager.workflow import Written
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -692,8 +693,6 @@ def stats_command(
     state: _State, courses: tuple[str, ...], as_json: bool, pages: bool, project: Path
 ) -> None:
     """How much of each translation is done: messages and words, per language and per page."""
-    from rich.table import Table
-
     from packager.stats import course_stats
 
     loaded = _load_or_exit(state, project, courses)
@@ -714,40 +713,51 @@ def stats_command(
         click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True))
         return
     for course_id, langs in report.items():
-        table = Table(title=f"{course_id}: translations", title_justify="left")
-        for name in (
-            "language",
-            "page",
-            "done",
-            "messages",
-            "translated",
-            "fuzzy",
-            "untranslated",
-            "words left",
-        ):
-            table.add_column(name, justify="right" if name not in ("language", "page") else "left")
-        for s in langs:
-            rows = [("all pages", s.total)] + (sorted(s.pages.items()) if pages else [])
-            for page, counts in rows:
-                table.add_row(
-                    s.lang if page == "all pages" else "",
-                    page,
-                    f"{counts.percent:.0f}%",
-                    str(counts.total),
-                    str(counts.translated),
-                    str(counts.fuzzy),
-                    str(counts.untranslated),
-                    str(counts.words_fuzzy + counts.words_untranslated),
-                )
         if not langs:
             state.out.print(
                 f"{course_id}: no translations yet; start one with 'packager init {course_id} --lang xx'",
                 markup=False,
             )
-        else:
-            state.out.print(table)
+            continue
+        state.out.print(f"{course_id}: translations", markup=False)
+        _print_stats_table(state, langs, pages)
     if problems.errors:
         sys.exit(EXIT_INPUT)
+
+
+def _print_stats_table(state: _State, langs: list[LanguageStats], pages: bool) -> None:
+    """The figures of one course, never cut short (rich would shorten headers to ``transl…`` to
+    fit 80 columns): whole words, languages and their pages in one column, no box; wider than
+    the terminal, lines wrap rather than lose letters. In a pipe, plain text without colour."""
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, padding=(0, 1), collapse_padding=True)
+    # Languages and their pages share one column (pages indented) to leave room for the words.
+    table.add_column("language / page", no_wrap=True)
+    for name in ("done", "messages", "translated", "fuzzy", "untranslated", "words left"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for s in langs:
+        rows = [(s.lang, s.total)] + (
+            [(f"  {page}", counts) for page, counts in sorted(s.pages.items())] if pages else []
+        )
+        for name, counts in rows:
+            table.add_row(
+                name,
+                f"{counts.percent:.0f}%",
+                str(counts.total),
+                str(counts.translated),
+                str(counts.fuzzy),
+                str(counts.untranslated),
+                str(counts.words_fuzzy + counts.words_untranslated),
+            )
+    terminal = state.out.is_terminal
+    console = Console(width=10_000, force_terminal=terminal, no_color=not terminal)
+    console.width = Measurement.get(console, console.options, table).maximum
+    with console.capture() as captured:
+        console.print(table)
+    for line in captured.get().splitlines():
+        click.echo(line.rstrip(), color=terminal)
 
 
 def main() -> None:
