@@ -431,15 +431,22 @@ def serve_command(
     )
     generation = Generation()
 
+    # Whether the last build failed: its error stays the last line on screen until a build
+    # succeeds, so that build says so (an author who fixed the mistake needs to see it worked).
+    broken = False
+
     def rebuild(options: BuildOptions) -> None:
+        nonlocal broken
         try:
             report = run(options)
         except InputError as exc:
             state.report(list(exc.diagnostics), False)
+            broken = True
             return
         except Exception:  # a bug: say so, and keep serving the last good site
             state.err.print(traceback.format_exc(), markup=False, highlight=False)
             state.err.print("internal error: this is a bug in packager; please report it")
+            broken = True
             return
         if report.interrupted:
             raise KeyboardInterrupt  # Ctrl-C during a rebuild stops serve too
@@ -452,6 +459,12 @@ def serve_command(
             )
         if built:
             generation.bump()
+        failing = bool(report.failed) or any(
+            d.severity is Severity.ERROR for d in report.diagnostics()
+        )
+        if broken and not failing:
+            state.err.print("ok: the build works again", markup=False)
+        broken = failing
 
     rebuild(options)  # the first build uses every core; later ones stay in this process
     options.out.mkdir(parents=True, exist_ok=True)
