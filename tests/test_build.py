@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 
 from packager.builder import BuildOptions, build
 from packager.diagnostics import InputError, Problems
-from tests.conftest import INTRO, CourseFactory
+from tests.conftest import COURSE_YAML, INTRO, QUIZ, CourseFactory
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:
@@ -100,6 +100,37 @@ def test_two_builds_are_byte_identical(make_course: CourseFactory, tmp_path: Pat
     second = _build(project, out=tmp_path / "b")[0]
     assert _tree_digest(first) == _tree_digest(second)
     assert _tree_digest(first)  # not vacuous
+
+
+def test_page_names_may_start_with_a_digit(make_course: CourseFactory) -> None:
+    """``01-basics`` is a page name authors expect to work; every output stays valid with it."""
+    from packager.builder import check_all
+    from packager.pdfbook import book_html
+
+    yaml = COURSE_YAML.replace("[intro, quiz]", "[01-basics, 2-quiz]")
+    page = INTRO.replace("quiz.md", "2-quiz.md") + "\nA note.[^1]\n\n[^1]: The note.\n"
+    project = make_course(
+        {"course.yaml": yaml, "pages/01-basics.md": page, "pages/2-quiz.md": QUIZ}
+    )
+    for name in ("intro", "quiz"):
+        (project / f"courses/demo/pages/{name}.md").unlink()
+    problems = Problems()
+    # The cartridge is validated (identifiers are NCNames) before it is written.
+    build(
+        BuildOptions(project=project, out=project / "build", formats=("html", "imscc")),
+        problems,
+    )
+    assert [d.format() for d in problems] == []
+    site = project / "build/demo/en/html"
+    basics = lxml_html.parse(str(site / "01-basics.html")).getroot()
+    assert basics.xpath("//a[@href='2-quiz.html']")
+    (edition,) = check_all(project, ("demo",), problems)
+    book = lxml_html.fromstring(book_html(edition, project))
+    ids = book.xpath("//@id")
+    assert "page-01-basics" in ids and "page-2-quiz" in ids
+    for href in book.xpath("//a/@href"):
+        if href.startswith("#"):
+            assert href[1:] in ids, href
 
 
 def test_failed_build_keeps_previous_output(make_course: CourseFactory) -> None:

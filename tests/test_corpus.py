@@ -393,7 +393,7 @@ CASES = [
             "pages/My_Page.md": INTRO,
         },
         (
-            "courses/demo/pages/My_Page.md:1:1: error[page-id]: page file names are lower-case letters, digits and hyphens: 'My_Page'",
+            "courses/demo/pages/My_Page.md:1:1: error[page-id]: page file names are lower-case letters, digits and hyphens (like 01-basics): 'My_Page'",
         ),
     ),
     Case(

@@ -41,6 +41,10 @@ from packager.yamlsource import YamlNode, parse_yaml, text_lines
 
 RESERVED_PAGES = frozenset({"index", "credits"})
 SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+#: Page names may start with a digit (``01-basics``, as authors number their pages): every
+#: output prefixes them where a letter must come first (``R_page_01-basics`` in a cartridge,
+#: ``page-01-basics`` in the book), and HTML ids and file names accept a leading digit.
+PAGE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 
 COURSE_REQUIRED = (
@@ -555,11 +559,11 @@ class _CourseReader:
         p = self.problems
         shown = display_path(path, self.project)
         before = len(p.errors)
-        if not SLUG_RE.match(page_id):
+        if not PAGE_RE.match(page_id):
             p.error(
                 Location(shown),
                 "page-id",
-                f"page file names are lower-case letters, digits and hyphens: {page_id!r}",
+                f"page file names are lower-case letters, digits and hyphens (like 01-basics): {page_id!r}",
             )
         text = read_text(path, shown, p)
         if text is None:
