@@ -33,7 +33,7 @@ from packager.fields import (
 from packager.licenses import LICENSES, License
 from packager.markdown import split_front_matter
 from packager.mdinline import parse_inline
-from packager.media import MediaFiles, svg_problem
+from packager.media import MediaFiles, image_size_problem, svg_problem
 from packager.model import Author, Course, MediaCredit, Module, Page, PageKind
 from packager.names import file_name_problem, hidden_character, visible
 from packager.resources import find_courses
@@ -199,6 +199,7 @@ class _CourseReader:
         pages_found = self.pages_found = self._page_files()
         modules = self._outline(node.get("outline"), pages_found)
         cover = self._media_ref(node.get("cover"), "cover", media_files)
+        self._check_image_sizes(modules or (), cover, node.get("cover"))
         credits = self._credits(node.get("media"), media_files)
         hours = read_number(node.get("hours"), p, "hours")
         min_translated_node = node.get("min_translated")
@@ -415,6 +416,29 @@ class _CourseReader:
                     self.problems.error(
                         Location(f"{shown}/{name}"), "unsafe-svg", f"unsafe SVG: {problem}"
                     )
+
+    def _check_image_sizes(
+        self, modules: tuple[Module, ...], cover: str | None, cover_node: YamlNode | None
+    ) -> None:
+        """Images too large to draw: an error where each is used (or at the file, if unused, since
+        every file in media/ is published)."""
+        shown = display_path(self.root / "media", self.project)
+        for name in sorted(self.media.inside):
+            problem = image_size_problem(self.root / "media" / name)
+            if problem is None:
+                continue
+            path = f"media/{name}"
+            uses = [
+                image.location
+                for module in modules
+                for page in module.pages
+                for image in page.document.images
+                if image.src == path
+            ]
+            if cover == path and cover_node is not None:
+                uses.insert(0, cover_node.location)
+            for where in uses or [Location(f"{shown}/{name}")]:
+                self.problems.error(where, "image-too-large", f"the image {path!r} {problem}")
 
     def _media_ref(self, node: YamlNode | None, name: str, media_files: set[str]) -> str | None:
         value = read_str(node, self.problems, name)

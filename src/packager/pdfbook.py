@@ -24,7 +24,14 @@ import jinja2
 from markupsafe import Markup
 
 from packager import glyphs, languages, locales
-from packager.diagnostics import Diagnostic, InputError, Location, Problems, Severity
+from packager.diagnostics import (
+    Diagnostic,
+    InputError,
+    Location,
+    Problems,
+    Severity,
+    display_path,
+)
 from packager.document import Question, plain_text
 from packager.editions import Edition, is_language_variant, localized_media
 from packager.htmlsite import template_context, template_problem
@@ -297,6 +304,42 @@ def _char_name(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')} ({char})"
 
 
+def _image_problem(edition: Edition, project: Path, message: str) -> Diagnostic:
+    """WeasyPrint's "Failed to load image at 'url': " (it gives no reason) as an error at the
+    page line that uses the image, with the reason Pillow, which WeasyPrint reads images with,
+    gives."""
+    course = edition.course
+    found = re.search(r"at '([^']*)'", message)
+    url = found.group(1) if found else ""
+    name = unquote(urlsplit(url).path.removeprefix("/__course__/")) if url.startswith(ROOT) else ""
+    if not name.startswith("media/"):
+        return Diagnostic(
+            Location(f"courses/{course.id}/media"), Severity.ERROR, "pdf-image", message
+        )
+    # A language's own version (media/x.fr.png) stands where the page names media/x.png.
+    base = name.replace(f".{edition.lang}.", ".", 1)
+    uses = [
+        image.location
+        for page in course.pages
+        for image in page.document.images
+        if image.src in (name, base)
+    ]
+    where = uses[0] if uses else Location(display_path(course.root / name, project))
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(course.root / name) as image:
+            image.load()
+        reason = "WeasyPrint could not draw it"
+    except UnidentifiedImageError:  # its message holds the absolute path: say it plainly
+        reason = "the file is damaged or is not the kind of image its name says"
+    except Exception as exc:  # whatever Pillow (which WeasyPrint reads images with) says
+        reason = f"the file cannot be read as an image ({str(exc) or type(exc).__name__})"
+    return Diagnostic(
+        where, Severity.ERROR, "pdf-image", f"the image {name!r} cannot be put in the PDF: {reason}"
+    )
+
+
 def pdf_bytes(edition: Edition, project: Path) -> bytes:
     """The PDF of one edition. Raises :class:`InputError` on missing glyphs or refused resources."""
     from weasyprint import HTML
@@ -339,10 +382,7 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
     finally:
         log.removeHandler(handler)
     found = [_refused(url) for url in sorted(set(fetcher.refused))]
-    found += [
-        Diagnostic(Location(f"courses/{course.id}/media"), Severity.ERROR, "pdf-image", message)
-        for message in handler.messages
-    ]
+    found += [_image_problem(edition, project, message) for message in handler.messages]
     if found:
         raise InputError(found)
     return data
