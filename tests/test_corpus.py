@@ -99,6 +99,7 @@ PO_HEADER = (
     '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n'
 )
 LINKED = "Some *text* with a [link][1]."
+CREDIT = "media:\n  {}:\n    title: A picture\n    author: Someone Else\n    license: CC-BY-4.0\n"
 
 
 def po(*entries: tuple[str, str], header: str = PO_HEADER) -> str:
@@ -169,7 +170,7 @@ CASES = [
     ),
     Case(
         "front-matter-unclosed-quote",
-        "page",
+        "course",
         {"pages/intro.md": INTRO.replace("title: Introduction", "title: 'Introduction")},
         (
             f"{I}:2:8: error[yaml-syntax]: invalid YAML: this quote is never closed"
@@ -461,9 +462,28 @@ CASES = [
         {"pages/intro.md": page("![](media/pic.svg)\n")},
         (
             f"{I}:8:5: warning[missing-alt]: the image 'media/pic.svg' has no alt text; describe it for readers who cannot see it",
+            f"{I}:8:5: warning[uncredited-media]: the image 'media/pic.svg' has no credit in course.yaml's 'media:', so it is credited to the course's authors under CC BY 4.0; add one if someone else made it",
         ),
         strict=True,
         cli=True,
+    ),
+    Case(
+        "uncredited-figure",
+        "markdown",
+        {"pages/intro.md": page('![A picture](media/pic.svg "Found on the web")\n')},
+        (
+            f"{I}:8:14: warning[uncredited-media]: the image 'media/pic.svg' has no credit in course.yaml's 'media:', so it is credited to the course's authors under CC BY 4.0; add one if someone else made it",
+        ),
+        exit=0,
+    ),
+    Case(
+        "credit-licence-with-a-misspelt-key",
+        "course",
+        {
+            "course.yaml": COURSE_YAML
+            + "media:\n  pic.svg:\n    title: A\n    author: B\n    license:\n      name: All rights reserved\n      link: https://example.org/\n"
+        },
+        (f"{Y}:19:7: error[unknown-key]: unknown key 'link' in the licence of 'pic.svg'",),
     ),
     Case(
         "link-to-missing-page",
@@ -786,14 +806,22 @@ CASES = [
     Case(
         "media-name-with-spaces",
         "paths",
-        {"media/my pic.svg": SVG, "pages/intro.md": page("![A picture](<media/my pic.svg>)\n")},
+        {
+            "media/my pic.svg": SVG,
+            "pages/intro.md": page("![A picture](<media/my pic.svg>)\n"),
+            "course.yaml": COURSE_YAML + CREDIT.format("my pic.svg"),
+        },
         exit=0,
         cli=True,
     ),
     Case(
         "media-name-non-ascii",
         "paths",
-        {"media/café-ñ.svg": SVG, "pages/intro.md": page("![Une image](media/café-ñ.svg)\n")},
+        {
+            "media/café-ñ.svg": SVG,
+            "pages/intro.md": page("![Une image](media/café-ñ.svg)\n"),
+            "course.yaml": COURSE_YAML + CREDIT.format("café-ñ.svg"),
+        },
         exit=0,
     ),
     Case(
@@ -802,6 +830,7 @@ CASES = [
         {"media/CON.svg": SVG, "pages/intro.md": page("![x](media/CON.svg)\n")},
         (
             f"{MEDIA}/CON.svg:1:1: error[media-name]: 'CON.svg' is a device name reserved by Windows; rename the file",
+            f"{I}:8:6: warning[uncredited-media]: the image 'media/CON.svg' has no credit in course.yaml's 'media:', so it is credited to the course's authors under CC BY 4.0; add one if someone else made it",
         ),
         cli=True,
     ),

@@ -231,6 +231,9 @@ def test_an_image_too_large_to_draw_is_refused_where_it_is_used(
         " is 16385 x 10 pixels (0 megapixels); an image may have at most 50 megapixels and 16384"
         " pixels a side (drawing it would take too much memory): scale it down",
         f"courses/demo/pages/intro.md:6:12: {too_large}",
+        "courses/demo/pages/intro.md:6:12: warning[uncredited-media]: the image 'media/huge.png'"
+        " has no credit in course.yaml's 'media:', so it is credited to the course's authors under"
+        " CC BY 4.0; add one if someone else made it",
     ]
 
 

@@ -30,7 +30,7 @@ from packager.fields import (
     start_of,
     suggest,
 )
-from packager.licenses import LICENSES, License
+from packager.licenses import LICENSES, License, other_license
 from packager.markdown import split_front_matter
 from packager.mdinline import parse_inline
 from packager.media import MediaFiles, image_size_problem, svg_problem
@@ -201,6 +201,7 @@ class _CourseReader:
         cover = self._media_ref(node.get("cover"), "cover", media_files)
         self._check_image_sizes(modules or (), cover, node.get("cover"))
         credits = self._credits(node.get("media"), media_files)
+        self._check_uncredited(modules or (), credits, license_)
         hours = read_number(node.get("hours"), p, "hours")
         min_translated_node = node.get("min_translated")
         min_translated = (
@@ -275,7 +276,57 @@ class _CourseReader:
             )
         return tag
 
+    def _check_uncredited(
+        self,
+        modules: tuple[Module, ...],
+        credits: tuple[MediaCredit, ...],
+        license_: License | None,
+    ) -> None:
+        """Say which images are credited to the course's authors under its licence only because
+        course.yaml says nothing about them (a photograph found elsewhere must not be)."""
+        credited = {f"media/{credit.path}" for credit in credits}
+        seen: set[str] = set()
+        under = f" under {license_.label}" if license_ is not None else ""
+        for module in modules:
+            for page in module.pages:
+                for image in page.document.images:
+                    if image.src in credited or image.src in seen:
+                        continue
+                    seen.add(image.src)
+                    self.problems.warning(
+                        image.location,
+                        "uncredited-media",
+                        f"the image {image.src!r} has no credit in course.yaml's 'media:', so it "
+                        f"is credited to the course's authors{under}; add one if someone else "
+                        "made it",
+                    )
+
+    def _media_license(self, node: YamlNode | None, path: str) -> License | None:
+        """An open licence by SPDX id, or another one in words: ``{name: ..., url: ...}``."""
+        if node is None or node.kind != "map":
+            return self._license(node, "license")
+        if not check_keys(
+            node,
+            self.problems,
+            what=f"the licence of {path!r}",
+            required=("name",),
+            optional=("url",),
+        ):
+            return None
+        name = read_str(node.get("name"), self.problems, "name")
+        url = read_url(node.get("url"), self.problems, "url")
+        return other_license(name, url) if name else None
+
     def _license(self, node: YamlNode | None, name: str) -> License | None:
+        if node is not None and node.kind == "map":
+            # Only a media credit may state another licence; the course's must be open.
+            self.problems.error(
+                node.location,
+                "unknown-license",
+                f"the course's licence must be an open licence by SPDX id: {', '.join(LICENSES)} "
+                "(a licence in words is only for media credits)",
+            )
+            return None
         value = read_str(node, self.problems, name)
         if value is None or node is None:
             return None
@@ -497,7 +548,7 @@ class _CourseReader:
                 continue
             title = read_str(value.get("title"), self.problems, "title")
             author = read_str(value.get("author"), self.problems, "author")
-            license_ = self._license(value.get("license"), "license")
+            license_ = self._media_license(value.get("license"), path)
             source = read_url(value.get("source"), self.problems, "source")
             if title and author and license_:
                 credits.append(MediaCredit(path, title, author, license_, source))
