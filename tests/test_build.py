@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 
 from packager.api import BuildOptions, build
 from packager.diagnostics import InputError, Problems
-from tests.conftest import INTRO, CourseFactory
+from tests.conftest import COURSE_YAML, INTRO, QUIZ, CourseFactory
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:
@@ -100,6 +100,120 @@ def test_two_builds_are_byte_identical(make_course: CourseFactory, tmp_path: Pat
     second = _build(project, out=tmp_path / "b")[0]
     assert _tree_digest(first) == _tree_digest(second)
     assert _tree_digest(first)  # not vacuous
+
+
+def test_page_names_may_start_with_a_digit(make_course: CourseFactory) -> None:
+    """``01-basics`` is a page name authors expect to work; every output stays valid with it."""
+    from packager.api import check_all
+    from packager.formats.pdf.book import book_html
+
+    yaml = COURSE_YAML.replace("[intro, quiz]", "[01-basics, 2-quiz]")
+    page = INTRO.replace("quiz.md", "2-quiz.md") + "\nA note.[^1]\n\n[^1]: The note.\n"
+    project = make_course(
+        {"course.yaml": yaml, "pages/01-basics.md": page, "pages/2-quiz.md": QUIZ}
+    )
+    for name in ("intro", "quiz"):
+        (project / f"courses/demo/pages/{name}.md").unlink()
+    problems = Problems()
+    # The cartridge is validated (identifiers are NCNames) before it is written.
+    build(
+        BuildOptions(project=project, out=project / "build", formats=("html", "imscc")),
+        problems,
+    )
+    assert [d.format() for d in problems] == []
+    site = project / "build/demo/en/html"
+    basics = lxml_html.parse(str(site / "01-basics.html")).getroot()
+    assert basics.xpath("//a[@href='2-quiz.html']")
+    (edition,) = check_all(project, ("demo",), problems)
+    book = lxml_html.fromstring(book_html(edition, project))
+    ids = book.xpath("//@id")
+    assert "page-01-basics" in ids and "page-2-quiz" in ids
+    for href in book.xpath("//a/@href"):
+        if href.startswith("#"):
+            assert href[1:] in ids, href
+
+
+OTHER_LICENCE_YAML = COURSE_YAML + (
+    "media:\n"
+    "  photo.svg:\n"
+    "    title: Launch pad\n"
+    "    author: NASA\n"
+    "    license:\n"
+    "      name: All rights reserved, used with permission\n"
+    "  map.svg:\n"
+    "    title: World map\n"
+    "    author: UNESCO\n"
+    "    license:\n"
+    "      name: CC BY 3.0 IGO\n"
+    "      url: https://creativecommons.org/licenses/by/3.0/igo/\n"
+)
+
+
+def test_a_media_credit_may_state_a_licence_that_is_not_open(make_course: CourseFactory) -> None:
+    """Shown as written in the site, the cartridge and the book; never marked as the licence."""
+    import zipfile
+
+    from packager.api import check_all
+    from packager.formats.pdf.book import book_html
+    from tests.conftest import SVG
+
+    page = INTRO + "\n![A launch pad](media/photo.svg)\n\n![A map](media/map.svg)\n"
+    project = make_course(
+        {
+            "course.yaml": OTHER_LICENCE_YAML,
+            "pages/intro.md": page,
+            "media/photo.svg": SVG,
+            "media/map.svg": SVG,
+        }
+    )
+    problems = Problems()
+    build(BuildOptions(project=project, out=project / "build", formats=("html", "imscc")), problems)
+    assert [d.format() for d in problems] == []
+    site = project / "build/demo/en/html"
+    intro = (site / "intro.html").read_text()
+    assert (
+        '<span class="credit">“Launch pad” by NASA, All rights reserved, used with permission</span>'
+        in intro
+    )
+    assert (
+        '<span class="credit">“World map” by UNESCO, <a href="https://creativecommons.org/licenses/by/3.0/igo/">CC BY 3.0 IGO</a></span>'
+        in intro
+    )
+    credits = (site / "credits.html").read_text()
+    assert "<td>All rights reserved, used with permission</td>" in credits
+    assert '<a href="https://creativecommons.org/licenses/by/3.0/igo/">CC BY 3.0 IGO</a>' in credits
+    # rel="license" stays the course's: only its own licence is marked as one.
+    assert 'igo/" rel' not in intro + credits
+    assert sorted(p.name for p in (site / "assets").glob("license-*")) == ["license-cc-by-4.0.svg"]
+    with zipfile.ZipFile(project / "build/demo/en/demo-en.imscc") as archive:
+        page_names = [n for n in archive.namelist() if n.endswith("credits.html")]
+        cartridge_credits = archive.read(page_names[0]).decode()
+    assert "NASA, All rights reserved, used with permission</li>" in cartridge_credits
+    assert (
+        'UNESCO, <a href="https://creativecommons.org/licenses/by/3.0/igo/">CC BY 3.0 IGO</a></li>'
+        in cartridge_credits
+    )
+    (edition,) = check_all(project, ("demo",), problems)
+    book = book_html(edition, project)
+    assert "<li>Launch pad, NASA, All rights reserved, used with permission</li>" in book
+    assert (
+        '<li>World map, UNESCO, CC BY 3.0 IGO (<span class="url">https://creativecommons.org/licenses/by/3.0/igo/</span>)</li>'
+        in book
+    )
+
+
+def test_the_course_licence_must_stay_open(make_course: CourseFactory) -> None:
+    yaml = COURSE_YAML.replace(
+        "license: CC-BY-4.0", "license:\n  name: All rights reserved\n  url: https://example.org/"
+    )
+    from tests.conftest import load
+
+    _course, problems = load(make_course({"course.yaml": yaml}))
+    assert problems == [
+        "courses/demo/course.yaml:6:3: error[unknown-license]: the course's licence must be an open"
+        " licence by SPDX id: CC-BY-4.0, CC-BY-SA-4.0, CC-BY-NC-4.0, CC-BY-NC-SA-4.0, CC-BY-ND-4.0,"
+        " CC-BY-NC-ND-4.0, CC0-1.0 (a licence in words is only for media credits)"
+    ]
 
 
 def test_failed_build_keeps_previous_output(make_course: CourseFactory) -> None:

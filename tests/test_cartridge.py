@@ -238,7 +238,7 @@ MUTATIONS = [
     (
         "unlisted file",
         lambda f: {**f, "extra.txt": b"x"},
-        "error[cc-unlisted]: the file 'extra.txt' is in the zip but no resource lists it",
+        "warning[cc-unlisted]: the file 'extra.txt' is in the zip but no resource lists it (importers ignore it)",
     ),
     (
         "duplicate identifier",
@@ -357,6 +357,21 @@ def test_each_rule_is_enforced(
     assert _problems(_zip(base_files)) == []
     found = [line.split(": ", 1)[1] for line in _problems(_zip(mutate(base_files)))]
     assert any(f.startswith(expected) for f in found), found
+
+
+def test_an_unlisted_file_is_an_error_only_in_a_cartridge_packager_writes(
+    base_files: dict[str, bytes],
+) -> None:
+    data = _zip({**base_files, "extra.txt": b"x"})
+    problems = Problems()
+    check_cartridge(data, "x.imscc", problems, own=True)
+    assert [d.format() for d in problems] == [
+        "x.imscc/imsmanifest.xml:1:1: error[cc-unlisted]: the file 'extra.txt' is in the zip but no resource lists it"
+    ]
+    # Someone else's cartridge: importers ignore the file, so `packager check` accepts it.
+    assert _problems(data) == [
+        "x.imscc/imsmanifest.xml:1:1: warning[cc-unlisted]: the file 'extra.txt' is in the zip but no resource lists it (importers ignore it)"
+    ]
 
 
 def test_problems_name_the_file_and_line(base_files: dict[str, bytes]) -> None:

@@ -101,6 +101,10 @@ def test_new_course_builds_at_once(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr
     index = (tmp_path / "build/my-course/en/html/index.html").read_text()
     assert "<h1>A &#34;quoted&#34; title</h1>" in index
+    # media/ holds an example figure (an empty folder would not even survive git), credited.
+    assert [p.name for p in (tmp_path / "courses/my-course/media").iterdir()] == ["course-map.svg"]
+    welcome = (tmp_path / "build/my-course/en/html/welcome.html").read_text()
+    assert "<figcaption>" in welcome and "The pages of this course" in welcome
 
 
 def test_new_refuses_bad_id_and_existing_course(tmp_path: Path) -> None:

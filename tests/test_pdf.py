@@ -202,7 +202,40 @@ def test_an_image_the_pdf_cannot_draw_is_an_error(make_course: CourseFactory) ->
         "author: Test Author\nlicense: CC-BY-4.0\n"
     )
     (problem,) = _pdf_errors(project)
-    assert problem.code == "pdf-image" and "broken.png" in problem.format()
+    assert problem.format() == (
+        "courses/demo/pages/intro.md:6:12: error[pdf-image]: the image 'media/broken.png' cannot"
+        " be put in the PDF: the file cannot be read as an image (Truncated File Read)"
+    )
+
+
+def test_an_image_too_large_to_draw_is_refused_where_it_is_used(
+    make_course: CourseFactory,
+) -> None:
+    """20000 x 20000 pixels in a 50 kB PNG: 1.6 GB once decoded. Refused by check, at each use."""
+    from PIL import Image
+
+    page = "---\ntitle: Intro\nduration: 5\n---\n\n![A chart](media/huge.png)\n"
+    yaml = COURSE_YAML.replace("version:", "cover: media/huge.png\nversion:")
+    project = make_course({"pages/intro.md": page, "course.yaml": yaml})
+    Image.new("1", (20000, 20000)).save(project / "courses/demo/media/huge.png")
+    Image.new("1", (16384, 3000)).save(project / "courses/demo/media/wide-but-fine.png")
+    Image.new("1", (16385, 10)).save(project / "courses/demo/media/too-wide.png")
+    _course, problems = load(project)
+    too_large = (
+        "error[image-too-large]: the image 'media/huge.png' is 20000 x 20000 pixels (400"
+        " megapixels); an image may have at most 50 megapixels and 16384 pixels a side (drawing"
+        " it would take too much memory): scale it down"
+    )
+    assert problems == [
+        f"courses/demo/course.yaml:8:8: {too_large}",
+        "courses/demo/media/too-wide.png:1:1: error[image-too-large]: the image 'media/too-wide.png'"
+        " is 16385 x 10 pixels (0 megapixels); an image may have at most 50 megapixels and 16384"
+        " pixels a side (drawing it would take too much memory): scale it down",
+        f"courses/demo/pages/intro.md:6:12: {too_large}",
+        "courses/demo/pages/intro.md:6:12: warning[uncredited-media]: the image 'media/huge.png'"
+        " has no credit in course.yaml's 'media:', so it is credited to the course's authors under"
+        " CC BY 4.0; add one if someone else made it",
+    ]
 
 
 def test_a_missing_glyph_in_a_module_title_points_at_course_yaml(

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import http.client
 import os
+import queue
 import re
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
+from typing import IO
 
 from tests.conftest import INTRO, REPO, CourseFactory
 from tests.test_engine import _sample
@@ -56,6 +60,58 @@ def test_serve_rebuilds_on_save_and_tells_the_page_to_reload(make_course: Course
         process.send_signal(signal.SIGINT)
         _out, err = process.communicate(timeout=30)
     assert "Traceback" not in err
+
+
+def _lines(stream: IO[str]) -> tuple[queue.Queue[str], threading.Thread]:
+    """The lines of ``stream`` as they come, read by a thread (a blocking read cannot time out)."""
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True)
+    reader.start()
+    return lines, reader
+
+
+def _line_with(lines: queue.Queue[str], text: str, seconds: float = 60) -> str:
+    """The first line holding ``text`` within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        if text in line:
+            return line
+    raise AssertionError(f"no line with {text!r} within {seconds} s")
+
+
+def test_serve_says_when_a_broken_build_works_again(make_course: CourseFactory) -> None:
+    project = make_course()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "packager", "serve", "--port", "0"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        bufsize=1,
+    )
+    page = project / "courses/demo/pages/intro.md"
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        (out, out_reader), (err, err_reader) = _lines(process.stdout), _lines(process.stderr)
+        _line_with(out, "serving ")
+        page.write_text(INTRO + "\n![x](media/none.png)\n")
+        assert _line_with(err, "error[missing-media]").startswith(
+            "courses/demo/pages/intro.md:10:6: error[missing-media]"
+        )
+        page.write_text(INTRO)  # back as it was: every output is up to date, nothing is built
+        assert _line_with(err, "ok: ") == "ok: the build works again\n"
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+        for reader, stream in ((out_reader, process.stdout), (err_reader, process.stderr)):
+            reader.join(timeout=30)
+            stream.close()
+    assert not any("Traceback" in line for line in list(err.queue))
 
 
 def test_serve_listens_on_loopback_only(make_course: CourseFactory) -> None:

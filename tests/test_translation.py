@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -149,16 +152,85 @@ def test_init_writes_a_complete_header_never_fuzzy(make_course: CourseFactory) -
     assert catalogue.header_value(
         "X-Generator",
     ).startswith("packager ")  # type: ignore[union-attr]
-    assert [d.code for d in problems] == ["language-not-listed"]
+    assert [d.format() for d in problems] == [
+        "courses/demo/course.yaml:4:1: warning[language-not-listed]: add the line 'languages: [ar]' to course.yaml to publish 'ar'"
+    ]
     again = Problems()
     init(project, _course(project), "ar", again)
     assert [d.code for d in again] == ["init-exists", "language-not-listed"]
 
 
-def test_init_command_refuses_an_unknown_language(make_course: CourseFactory) -> None:
-    result = run("init", "demo", "--lang", "xx-Nope", cwd=make_course())
-    assert result.returncode == 1
-    assert "error[invalid-language]: unknown language code 'xx-Nope'" in result.stderr
+def test_the_init_warning_points_at_the_languages_line_and_says_what_to_write(
+    make_course: CourseFactory,
+) -> None:
+    yaml = COURSE_YAML.replace("license:", "languages: [fr]\nlicense:")
+    project = make_course({"course.yaml": yaml})
+    result = run("init", "demo", "--lang", "de", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "courses/demo/course.yaml:5:1: warning[language-not-listed]: add 'de' to 'languages' to publish it: languages: [fr, de]"
+    )
+
+
+@pytest.mark.parametrize("command", ["init demo", "build", "serve", "new other"])
+def test_an_unknown_language_option_is_a_usage_error(
+    make_course: CourseFactory, command: str
+) -> None:
+    # A timeout: `serve` would run for ever if the option were accepted.
+    result = subprocess.run(
+        [sys.executable, "-m", "packager", *command.split(), "--lang", "deutsch"],
+        cwd=make_course(),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert (
+        "Error: Invalid value for '--lang': unknown language code 'deutsch' (use BCP 47, like 'fr' or 'zh-Hans')"
+        in result.stderr
+    )
+    assert "locales:" not in result.stderr
+
+
+def test_a_language_option_in_another_case_is_read_in_the_usual_case(
+    make_course: CourseFactory,
+) -> None:
+    project = make_course()
+    result = run("init", "demo", "--lang", "ZH-hans", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "warning[language-case]: --lang 'ZH-hans' is read as 'zh-Hans'; write it so (BCP 47's usual case, which catalogue folders and outputs use)"
+    )
+    assert catalogue_path(project, "zh-Hans", "demo").is_file()
+    assert [p.name for p in (project / "locales").iterdir() if p.is_dir()] == ["zh_Hans"]
+
+
+def test_course_yaml_languages_are_read_in_the_usual_case(make_course: CourseFactory) -> None:
+    yaml = COURSE_YAML.replace("language: en", "language: EN\nlanguages: [zh-hans, DE]")
+    course, problems = load_course(make_course({"course.yaml": yaml}))
+    assert problems == [
+        "courses/demo/course.yaml:4:11: warning[language-case]: the language code 'EN' is read as 'en'; write it so (BCP 47's usual case, which catalogue folders and outputs use)",
+        "courses/demo/course.yaml:5:13: warning[language-case]: the language code 'zh-hans' is read as 'zh-Hans'; write it so (BCP 47's usual case, which catalogue folders and outputs use)",
+        "courses/demo/course.yaml:5:22: warning[language-case]: the language code 'DE' is read as 'de'; write it so (BCP 47's usual case, which catalogue folders and outputs use)",
+    ]
+    assert course is not None
+    assert (course.language, course.languages) == ("en", ("zh-Hans", "de"))
+
+
+def test_a_catalogue_folder_in_another_case_is_named_as_it_must_be(
+    make_course: CourseFactory,
+) -> None:
+    yaml = COURSE_YAML.replace("license:", "languages: [zh-Hans]\nlicense:")
+    project = make_course({"course.yaml": yaml})
+    init(project, _course(project), "zh-Hans", Problems())
+    (project / "locales/zh_Hans").rename(project / "locales/zh_hans")
+    problems = Problems()
+    check_all(project, (), problems)
+    assert [d.format() for d in problems.sorted()] == [
+        "locales/zh_hans/LC_MESSAGES/demo.po:1:1: error[invalid-language]: the folder locales/zh_hans must be called zh_Hans, as gettext tools expect"
+    ]
 
 
 # -- update ----------------------------------------------------------------------------------
@@ -467,6 +539,45 @@ def test_stats_json(make_course: CourseFactory) -> None:
     data = json.loads(result.stdout)["demo"]["fr"]
     assert data["total"]["untranslated"] == 1 and data["pages"]["quiz"]["untranslated"] == 1
     assert data["total"]["words_untranslated"] == 2
+
+
+def test_stats_in_a_pipe_is_plain_text_with_every_word_whole(make_course: CourseFactory) -> None:
+    project = _translated_project(make_course, "fr", lambda m: "" if m == "Pick one." else m)
+    (project / "courses/demo/pages/intro.md").rename(
+        project / "courses/demo/pages/a-rather-long-page-name.md"
+    )
+    yaml = project / "courses/demo/course.yaml"
+    yaml.write_text(yaml.read_text().replace("[intro, quiz]", "[a-rather-long-page-name, quiz]"))
+    result = run("stats", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "demo: translations\n"
+        "language / page           done messages translated fuzzy untranslated words left\n"
+        "fr                         90%       10          9     0            1          2\n"
+        "  (course)                100%        3          3     0            0          0\n"
+        "  a-rather-long-page-name 100%        3          3     0            0          0\n"
+        "  quiz                     75%        4          3     0            1          2\n"
+    )
+
+
+def test_stats_in_a_narrow_terminal_cuts_no_word(make_course: CourseFactory) -> None:
+    project = _translated_project(make_course, "fr", lambda m: m)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "COLUMNS": "60", "FORCE_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "packager", "stats"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = re.sub("\x1b\\[[0-9;]*m", "", result.stdout)
+    assert "\x1b" in result.stdout  # coloured: rich took it for a terminal
+    assert "…" not in text
+    assert " ".join(text.splitlines()[1].split()) == (
+        "language / page done messages translated fuzzy untranslated words left"
+    )
 
 
 def test_sample_course_builds_in_six_languages() -> None:

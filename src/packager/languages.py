@@ -17,6 +17,25 @@ def locale_for(tag: str) -> Locale | None:
         return None
 
 
+def canonical(tag: str) -> str:
+    """``zh-hans`` -> ``zh-Hans``, ``DE`` -> ``de``, ``pt_br`` -> ``pt-BR``: BCP 47's usual case.
+
+    Tags are case-insensitive, but file names, ``lang`` attributes and catalogue folders compare
+    them as text: one spelling everywhere keeps ``zh-hans`` in course.yaml from missing the
+    catalogue in ``locales/zh_Hans``. Only case and separators change (RFC 5646, 2.1.1).
+    """
+    parts = tag.replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())  # script
+        elif len(part) == 2 and part.isalpha():
+            out.append(part.upper())  # region
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
 def is_known(tag: str) -> bool:
     return locale_for(tag) is not None
 

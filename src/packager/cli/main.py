@@ -27,6 +27,7 @@ from packager.formats.registry import FORMATS, names
 
 if TYPE_CHECKING:
     from packager.build.engine import Report
+    from packager.i18n.stats import LanguageStats
     from packager.i18n.workflow import Written
     from packager.source.model import Course
 
@@ -173,6 +174,39 @@ def cli(ctx: click.Context, quiet: bool, verbose: int, project: Path | None) -> 
     state.project = project
 
 
+class _Language(click.ParamType[str]):
+    """A ``--lang`` value: a BCP 47 code Babel knows, in its usual case.
+
+    An unknown code is wrong usage (exit 2, like any bad option); ``zh-hans`` is taken as
+    ``zh-Hans`` with a warning, as course.yaml's languages are, so one spelling reaches every
+    catalogue folder and output.
+    """
+
+    name = "language"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        from packager import languages
+
+        text = str(value)
+        if not languages.is_known(text):
+            self.fail(
+                f"unknown language code {text!r} (use BCP 47, like 'fr' or 'zh-Hans')", param, ctx
+            )
+        tag = languages.canonical(text)
+        if tag != text:
+            click.echo(
+                f"warning[language-case]: --lang {text!r} is read as {tag!r}; write it so "
+                "(BCP 47's usual case, which catalogue folders and outputs use)",
+                err=True,
+            )
+        return tag
+
+
+LANGUAGE = _Language()
+
+
 def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[int, int]:
     if value is None:
         return (1, 1)
@@ -196,6 +230,7 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
     "--lang",
     "langs",
     multiple=True,
+    type=LANGUAGE,
     help="Build only this language (repeatable; default: all published).",
 )
 @click.option(
@@ -384,7 +419,9 @@ def _print_summary(state: _State, report: Report, options: BuildOptions) -> None
     type=click.Choice(names()),
     help="Formats to keep built while serving [default: html].",
 )
-@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
+@click.option(
+    "--lang", "langs", multiple=True, type=LANGUAGE, help="Only this language (repeatable)."
+)
 @click.option(
     "--preview",
     is_flag=True,
@@ -420,15 +457,22 @@ def serve_command(
     )
     generation = Generation()
 
+    # Whether the last build failed: its error stays the last line on screen until a build
+    # succeeds, so that build says so (an author who fixed the mistake needs to see it worked).
+    broken = False
+
     def rebuild(options: BuildOptions) -> None:
+        nonlocal broken
         try:
             report = run(options)
         except InputError as exc:
             state.report(list(exc.diagnostics), False)
+            broken = True
             return
         except Exception:  # a bug: say so, and keep serving the last good site
             state.err.print(traceback.format_exc(), markup=False, highlight=False)
             state.err.print("internal error: this is a bug in packager; please report it")
+            broken = True
             return
         if report.interrupted:
             raise KeyboardInterrupt  # Ctrl-C during a rebuild stops serve too
@@ -441,6 +485,12 @@ def serve_command(
             )
         if built:
             generation.bump()
+        failing = bool(report.failed) or any(
+            d.severity is Severity.ERROR for d in report.diagnostics()
+        )
+        if broken and not failing:
+            state.err.print("ok: the build works again", markup=False)
+        broken = failing
 
     rebuild(options)  # the first build uses every core; later ones stay in this process
     options.out.mkdir(parents=True, exist_ok=True)
@@ -558,6 +608,7 @@ def _check_cartridge_file(path: Path, problems: Problems) -> None:
     "language",
     default="en",
     show_default=True,
+    type=LANGUAGE,
     help="The language the course is written in.",
 )
 @_project_option
@@ -638,7 +689,11 @@ def extract_command(state: _State, courses: tuple[str, ...], project: Path) -> N
 @_verbosity
 @click.argument("course")
 @click.option(
-    "--lang", "lang", required=True, help="The new language (BCP 47, like fr or zh-Hans)."
+    "--lang",
+    "lang",
+    required=True,
+    type=LANGUAGE,
+    help="The new language (BCP 47, like fr or zh-Hans).",
 )
 @_project_option
 @click.pass_obj
@@ -680,8 +735,6 @@ def stats_command(
     state: _State, courses: tuple[str, ...], as_json: bool, pages: bool, project: Path
 ) -> None:
     """How much of each translation is done: messages and words, per language and per page."""
-    from rich.table import Table
-
     from packager.i18n.stats import course_stats
 
     loaded = _load_or_exit(state, project, courses)
@@ -702,40 +755,51 @@ def stats_command(
         click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True))
         return
     for course_id, langs in report.items():
-        table = Table(title=f"{course_id}: translations", title_justify="left")
-        for name in (
-            "language",
-            "page",
-            "done",
-            "messages",
-            "translated",
-            "fuzzy",
-            "untranslated",
-            "words left",
-        ):
-            table.add_column(name, justify="right" if name not in ("language", "page") else "left")
-        for s in langs:
-            rows = [("all pages", s.total)] + (sorted(s.pages.items()) if pages else [])
-            for page, counts in rows:
-                table.add_row(
-                    s.lang if page == "all pages" else "",
-                    page,
-                    f"{counts.percent:.0f}%",
-                    str(counts.total),
-                    str(counts.translated),
-                    str(counts.fuzzy),
-                    str(counts.untranslated),
-                    str(counts.words_fuzzy + counts.words_untranslated),
-                )
         if not langs:
             state.out.print(
                 f"{course_id}: no translations yet; start one with 'packager init {course_id} --lang xx'",
                 markup=False,
             )
-        else:
-            state.out.print(table)
+            continue
+        state.out.print(f"{course_id}: translations", markup=False)
+        _print_stats_table(state, langs, pages)
     if problems.errors:
         sys.exit(EXIT_INPUT)
+
+
+def _print_stats_table(state: _State, langs: list[LanguageStats], pages: bool) -> None:
+    """The figures of one course, never cut short (rich would shorten headers to ``transl…`` to
+    fit 80 columns): whole words, languages and their pages in one column, no box; wider than
+    the terminal, lines wrap rather than lose letters. In a pipe, plain text without colour."""
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, padding=(0, 1), collapse_padding=True)
+    # Languages and their pages share one column (pages indented) to leave room for the words.
+    table.add_column("language / page", no_wrap=True)
+    for name in ("done", "messages", "translated", "fuzzy", "untranslated", "words left"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for s in langs:
+        rows = [(s.lang, s.total)] + (
+            [(f"  {page}", counts) for page, counts in sorted(s.pages.items())] if pages else []
+        )
+        for name, counts in rows:
+            table.add_row(
+                name,
+                f"{counts.percent:.0f}%",
+                str(counts.total),
+                str(counts.translated),
+                str(counts.fuzzy),
+                str(counts.untranslated),
+                str(counts.words_fuzzy + counts.words_untranslated),
+            )
+    terminal = state.out.is_terminal
+    console = Console(width=10_000, force_terminal=terminal, no_color=not terminal)
+    console.width = Measurement.get(console, console.options, table).maximum
+    with console.capture() as captured:
+        console.print(table)
+    for line in captured.get().splitlines():
+        click.echo(line.rstrip(), color=terminal)
 
 
 def main() -> None:

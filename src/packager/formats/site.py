@@ -119,7 +119,8 @@ def site_files(edition: Edition, project: Path, published: tuple[str, ...]) -> d
         files[f"assets/{name}"] = find_static(folders, name).read_bytes()
     files[f"assets/{course.license.badge_file}"] = badge_svg(course.license).encode("utf-8")
     for credit in course.media:
-        files[f"assets/{credit.license.badge_file}"] = badge_svg(credit.license).encode("utf-8")
+        if credit.license.spdx:  # a licence in words has no badge
+            files[f"assets/{credit.license.badge_file}"] = badge_svg(credit.license).encode("utf-8")
     for name in course.media_files:
         files[f"media/{name}"] = (course.root / "media" / name).read_bytes()
     return files

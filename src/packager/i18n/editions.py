@@ -93,7 +93,9 @@ def editions(
         )
     for path in catalogue_files(project, course.id):
         folder = path.parent.parent.name
-        lang = bcp47(folder)
+        # Compared in BCP 47's usual case: `locales/zh_hans` would never be found for `zh-Hans`
+        # on a case-sensitive file system, so it is named as the folder it must be.
+        lang = languages.canonical(bcp47(folder))
         where = Location(display_path(path, project))
         if not languages.is_known(lang):
             problems.error(

@@ -76,6 +76,7 @@ def init(project: Path, course: Course, lang: str, problems: Problems) -> list[W
             f"unknown language code {lang!r} (use BCP 47, like 'fr' or 'zh-Hans')",
         )
         return []
+    lang = languages.canonical(lang)
     if lang == course.language:
         problems.error(
             Location(f"courses/{course.id}/course.yaml"),
@@ -101,12 +102,29 @@ def init(project: Path, course: Course, lang: str, problems: Problems) -> list[W
         catalogue = new_catalogue(template, lang, now_stamp())
         written.append(Written(path, save(path, catalogue)))
     if lang not in course.languages:
-        problems.warning(
-            Location(f"courses/{course.id}/course.yaml"),
-            "language-not-listed",
-            f"add {lang!r} to 'languages' in course.yaml to publish it",
-        )
+        problems.warning(*_not_listed(project, course, lang))
     return written
+
+
+def _not_listed(project: Path, course: Course, lang: str) -> tuple[Location, str, str]:
+    """The warning that ``lang`` is not published yet: at the ``languages`` line, saying what
+    to write there (init leaves course.yaml to its author, comments and all)."""
+    from packager.source.yamlsource import parse_yaml
+
+    path = course.root / "course.yaml"
+    shown = display_path(path, project)
+    wanted = "[" + ", ".join((*course.languages, lang)) + "]"
+    try:
+        node = parse_yaml(path.read_text(encoding="utf-8"), shown, Problems())
+    except (OSError, UnicodeDecodeError):
+        node = None  # it was read a moment ago; at worst the warning points at the file
+    key = next((k for k, _v in node.pairs if k.text == "languages"), None) if node else None
+    if key is not None:
+        message = f"add {lang!r} to 'languages' to publish it: languages: {wanted}"
+        return key.location, "language-not-listed", message
+    after = next((k for k, _v in node.pairs if k.text == "language"), None) if node else None
+    message = f"add the line 'languages: {wanted}' to course.yaml to publish {lang!r}"
+    return (after.location if after else Location(shown)), "language-not-listed", message
 
 
 def update(project: Path, courses: list[Course], problems: Problems) -> list[Written]:

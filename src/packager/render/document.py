@@ -267,7 +267,7 @@ class _Renderer(RendererHTML):
                 escape(_("“{title}” by {author}, {license}")),
                 title=title,
                 author=escape(credit.author),
-                license=f'<a href="{escape(credit.license.url)}" rel="license">{escape(credit.license.label)}</a>',
+                license=_license_link(credit),
             )
             parts.append(f'<span class="credit">{text}</span>')
         return f"<figcaption>{' '.join(parts)}</figcaption>" if parts else ""
@@ -528,3 +528,14 @@ def render_inline_text(text: str, ctx: RenderContext) -> str:
     env: dict[str, Any] = {"ctx": ctx}
     tokens = parser().parseInline(text, env)
     return _renderer().renderInline(tokens[0].children or [], parser().options, env)
+
+
+def _license_link(credit: MediaCredit) -> str:
+    """A credit's licence: linked when it has an address; ``rel="license"`` only for an open
+    licence (a licence in words, "used with permission", must not read as the page's licence)."""
+    license = credit.license
+    label = escape(license.label)
+    if not license.url:
+        return label
+    rel = ' rel="license"' if license.spdx else ""
+    return f'<a href="{escape(license.url)}"{rel}>{label}</a>'

@@ -619,8 +619,15 @@ class _Reader:
             self.problems.error(location, "media-type", f"the {what} {path!r} must be {kinds}")
             return None
         if name not in self.media.inside:
+            usable = (
+                f"media/{n}"
+                for n in self.media.inside
+                if what != "image" or PurePosixPath(n).suffix.lower() in IMAGE_TYPES
+            )
             self.problems.error(
-                location, "missing-media", f"the {what} file {path!r} does not exist"
+                location,
+                "missing-media",
+                f"the {what} file {path!r} does not exist{suggest(path, set(usable))}",
             )
             return None
         return path

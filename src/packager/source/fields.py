@@ -43,16 +43,21 @@ def check_keys(
         )
         return False
     known = set(required) | set(optional)
+    present = {key.text for key, _ in node.pairs}
+    # A misspelt required key is one mistake: said once, at the misspelling, not again as a
+    # missing key at the top of the mapping.
+    meant: set[str] = set()
     for key, _value in node.pairs:
         if key.text not in known:
+            close = difflib.get_close_matches(key.text, sorted(known), n=1, cutoff=0.6)
+            meant.update(close)
             problems.error(
                 key.location,
                 "unknown-key",
                 f"unknown key {key.text!r} in {what}{suggest(key.text, known)}",
             )
-    present = {key.text for key, _ in node.pairs}
     for name in required:
-        if name not in present:
+        if name not in present and name not in meant:
             problems.error(node.location, "missing-key", f"{what} needs the key {name!r}")
     return True
 

@@ -83,6 +83,14 @@ LICENSES: dict[str, License] = {
 }
 
 
+def other_license(name: str, url: str | None) -> License:
+    """A licence a media credit states in words ("All rights reserved, used with permission",
+    "CC BY 3.0 IGO"), with an optional address. Its empty ``spdx`` says it is not one of
+    :data:`LICENSES`: it has no badge, its link is never marked ``rel="license"`` (nothing may take
+    it for the licence of the page around it), and no course may carry it."""
+    return License("", name, url or "", name)
+
+
 def badge_svg(lic: License) -> str:
     """A small, self-contained SVG badge naming the licence (88 x 31, the usual badge size)."""
     label = escape(lic.label)

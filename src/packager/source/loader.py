@@ -31,16 +31,20 @@ from packager.source.fields import (
     start_of,
     suggest,
 )
-from packager.source.licenses import LICENSES, License
+from packager.source.licenses import LICENSES, License, other_license
 from packager.source.markdown import split_front_matter
 from packager.source.mdinline import parse_inline
-from packager.source.media import MediaFiles, svg_problem
+from packager.source.media import MediaFiles, image_size_problem, svg_problem
 from packager.source.model import Author, Course, MediaCredit, Module, Page, PageKind
 from packager.source.names import file_name_problem, hidden_character, visible
 from packager.source.yamlsource import YamlNode, parse_yaml, text_lines
 
 RESERVED_PAGES = frozenset({"index", "credits"})
 SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+#: Page names may start with a digit (``01-basics``, as authors number their pages): every
+#: output prefixes them where a letter must come first (``R_page_01-basics`` in a cartridge,
+#: ``page-01-basics`` in the book), and HTML ids and file names accept a leading digit.
+PAGE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 
 COURSE_REQUIRED = (
@@ -195,7 +199,9 @@ class _CourseReader:
         pages_found = self.pages_found = self._page_files()
         modules = self._outline(node.get("outline"), pages_found)
         cover = self._media_ref(node.get("cover"), "cover", media_files)
+        self._check_image_sizes(modules or (), cover, node.get("cover"))
         credits = self._credits(node.get("media"), media_files)
+        self._check_uncredited(modules or (), credits, license_)
         hours = read_number(node.get("hours"), p, "hours")
         min_translated_node = node.get("min_translated")
         min_translated = (
@@ -260,9 +266,67 @@ class _CourseReader:
                 f"unknown language code {value!r} (use BCP 47, like 'fr' or 'zh-Hans')",
             )
             return None
-        return value
+        tag = languages.canonical(value)
+        if tag != value:
+            self.problems.warning(
+                node.location,
+                "language-case",
+                f"the language code {value!r} is read as {tag!r}; write it so (BCP 47's usual "
+                "case, which catalogue folders and outputs use)",
+            )
+        return tag
+
+    def _check_uncredited(
+        self,
+        modules: tuple[Module, ...],
+        credits: tuple[MediaCredit, ...],
+        license_: License | None,
+    ) -> None:
+        """Say which images are credited to the course's authors under its licence only because
+        course.yaml says nothing about them (a photograph found elsewhere must not be)."""
+        credited = {f"media/{credit.path}" for credit in credits}
+        seen: set[str] = set()
+        under = f" under {license_.label}" if license_ is not None else ""
+        for module in modules:
+            for page in module.pages:
+                for image in page.document.images:
+                    if image.src in credited or image.src in seen:
+                        continue
+                    seen.add(image.src)
+                    self.problems.warning(
+                        image.location,
+                        "uncredited-media",
+                        f"the image {image.src!r} has no credit in course.yaml's 'media:', so it "
+                        f"is credited to the course's authors{under}; add one if someone else "
+                        "made it",
+                    )
+
+    def _media_license(self, node: YamlNode | None, path: str) -> License | None:
+        """An open licence by SPDX id, or another one in words: ``{name: ..., url: ...}``."""
+        if node is None or node.kind != "map":
+            return self._license(node, "license")
+        if not check_keys(
+            node,
+            self.problems,
+            what=f"the licence of {path!r}",
+            required=("name",),
+            optional=("url",),
+        ):
+            return None
+        name = read_str(node.get("name"), self.problems, "name")
+        url = read_url(node.get("url"), self.problems, "url")
+        return other_license(name, url) if name else None
 
     def _license(self, node: YamlNode | None, name: str) -> License | None:
+        if node is not None and node.kind == "map":
+            # Only a media credit may state another licence; the course's must be open.
+            self.problems.error(
+                node.location,
+                "unknown-license",
+                f"the course's licence must be an open licence by SPDX id: {', '.join(LICENSES)} "
+                "(a licence in words is only for media credits)",
+            )
+            return None
         value = read_str(node, self.problems, name)
         if value is None or node is None:
             return None
@@ -404,6 +468,29 @@ class _CourseReader:
                         Location(f"{shown}/{name}"), "unsafe-svg", f"unsafe SVG: {problem}"
                     )
 
+    def _check_image_sizes(
+        self, modules: tuple[Module, ...], cover: str | None, cover_node: YamlNode | None
+    ) -> None:
+        """Images too large to draw: an error where each is used (or at the file, if unused, since
+        every file in media/ is published)."""
+        shown = display_path(self.root / "media", self.project)
+        for name in sorted(self.media.inside):
+            problem = image_size_problem(self.root / "media" / name)
+            if problem is None:
+                continue
+            path = f"media/{name}"
+            uses = [
+                image.location
+                for module in modules
+                for page in module.pages
+                for image in page.document.images
+                if image.src == path
+            ]
+            if cover == path and cover_node is not None:
+                uses.insert(0, cover_node.location)
+            for where in uses or [Location(f"{shown}/{name}")]:
+                self.problems.error(where, "image-too-large", f"the image {path!r} {problem}")
+
     def _media_ref(self, node: YamlNode | None, name: str, media_files: set[str]) -> str | None:
         value = read_str(node, self.problems, name)
         if value is None or node is None:
@@ -461,7 +548,7 @@ class _CourseReader:
                 continue
             title = read_str(value.get("title"), self.problems, "title")
             author = read_str(value.get("author"), self.problems, "author")
-            license_ = self._license(value.get("license"), "license")
+            license_ = self._media_license(value.get("license"), path)
             source = read_url(value.get("source"), self.problems, "source")
             if title and author and license_:
                 credits.append(MediaCredit(path, title, author, license_, source))
@@ -547,11 +634,11 @@ class _CourseReader:
         p = self.problems
         shown = display_path(path, self.project)
         before = len(p.errors)
-        if not SLUG_RE.match(page_id):
+        if not PAGE_RE.match(page_id):
             p.error(
                 Location(shown),
                 "page-id",
-                f"page file names are lower-case letters, digits and hyphens: {page_id!r}",
+                f"page file names are lower-case letters, digits and hyphens (like 01-basics): {page_id!r}",
             )
         text = read_text(path, shown, p)
         if text is None:

@@ -111,6 +111,30 @@ def svg_problem(path: Path) -> str | None:
     return None
 
 
+#: The largest raster image (PNG, JPEG, GIF) a course may use. A 1 MB PNG can hold 20000 x 20000
+#: pixels, 1.6 GB once decoded: browsers struggle and the PDF cannot draw it at all. 50
+#: megapixels (a 8660 x 5773 photograph) is far more than any page shows.
+MAX_IMAGE_SIDE = 16_384
+MAX_IMAGE_PIXELS = 50_000_000
+
+
+def image_size_problem(path: Path) -> str | None:
+    """Why a raster image is too large to publish, or None (SVG is drawn, not decoded)."""
+    if path.suffix.lower() == ".svg":
+        return None
+    size = image_size(path)
+    if size is None:
+        return None
+    width, height = size
+    if width <= MAX_IMAGE_SIDE and height <= MAX_IMAGE_SIDE and width * height <= MAX_IMAGE_PIXELS:
+        return None
+    return (
+        f"is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); an image may have "
+        f"at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels and {MAX_IMAGE_SIDE} pixels a side "
+        "(drawing it would take too much memory): scale it down"
+    )
+
+
 def image_size(path: Path) -> tuple[int, int] | None:
     """``(width, height)`` in CSS pixels, or None when the file does not say."""
     try:

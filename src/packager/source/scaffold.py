@@ -30,6 +30,11 @@ outcomes:
 outline:
   - title: Getting started
     pages: [welcome, check]
+media:
+  course-map.svg:
+    title: The pages of this course
+    author: Your Name
+    license: CC-BY-SA-4.0
 """
 
 _WELCOME = """\
@@ -49,7 +54,23 @@ questions.
 Try something: an activity box gives learners a task to do.
 :::
 
+![Two boxes joined by an arrow: Welcome, then Check](media/course-map.svg "The pages of this course")
+
 Continue with the [self-check](check.md).
+"""
+
+#: A figure in media/, so the folder is there (and stays there in git) with an example of an
+#: image, its caption and its credit.
+_MAP = """\
+<svg xmlns="http://www.w3.org/2000/svg" width="320" height="80" viewBox="0 0 320 80">
+  <title>Welcome, then Check</title>
+  <rect x="10" y="20" width="110" height="40" rx="6" fill="#e8f0fe" stroke="#1a4d8f"/>
+  <text x="65" y="45" text-anchor="middle" font-family="sans-serif" font-size="16">Welcome</text>
+  <path d="M130 40 H180" stroke="#1a4d8f" stroke-width="2"/>
+  <path d="M180 33 L194 40 L180 47 Z" fill="#1a4d8f"/>
+  <rect x="200" y="20" width="110" height="40" rx="6" fill="#e8f0fe" stroke="#1a4d8f"/>
+  <text x="255" y="45" text-anchor="middle" font-family="sans-serif" font-size="16">Check</text>
+</svg>
 """
 
 _CHECK = """\
@@ -92,4 +113,5 @@ def new_course(project: Path, course_id: str, title: str | None, language: str) 
     )
     (folder / "pages" / "welcome.md").write_text(_WELCOME, encoding="utf-8")
     (folder / "pages" / "check.md").write_text(_CHECK, encoding="utf-8")
+    (folder / "media" / "course-map.svg").write_text(_MAP, encoding="utf-8")
     return folder

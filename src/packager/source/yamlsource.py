@@ -88,12 +88,20 @@ def parse_yaml(
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line if mark else 0) + 1 + line_offset
-        col = (mark.column if mark else 0) + 1
         problem = exc.problem or exc.context or "not valid YAML"
         at = _char_at(text, mark.line, mark.column) if mark else ""
         if at == "\t" or "tab" in problem:
             problem = "a tab character cannot indent YAML; use spaces"
+        elif (opened := _unclosed(exc, text)) is not None:
+            # libyaml notices an unclosed quote or bracket only where the file (or the next
+            # line it cannot read) ends; the mistake is where it opens.
+            mark, opener = opened
+            assert exc.problem_mark is not None
+            ended = "end of stream" in (exc.problem or "")
+            where = "" if ended else f" on line {exc.problem_mark.line + 1 + line_offset}"
+            problem = f"this {opener} is never closed ({exc.problem}{where})"
+        line = (mark.line if mark else 0) + 1 + line_offset
+        col = (mark.column if mark else 0) + 1
         problems.error(Location(path, line, col), "yaml-syntax", f"invalid YAML: {problem}")
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML always marks its errors
@@ -122,6 +130,19 @@ def _report_aliases(text: str, path: str, problems: Problems, offset: int) -> No
                 "yaml-alias",
                 f"this value is repeated with a YAML alias (*{anchor}); aliases are not supported, write it out",
             )
+
+
+def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark, str] | None:
+    """Where an unclosed quote or bracket opens, and the character, or None."""
+    context, start, end = exc.context or "", exc.context_mark, exc.problem_mark
+    if start is None or end is None or start.line >= end.line:
+        return None
+    if not context.startswith(("while scanning a quoted scalar", "while parsing a flow")):
+        return None
+    opener = _char_at(text, start.line, start.column)
+    if opener not in ("'", '"', "[", "{"):
+        return None
+    return start, "quote" if opener in "'\"" else repr(opener)
 
 
 def _char_at(text: str, line: int, column: int) -> str:

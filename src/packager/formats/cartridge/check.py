@@ -60,10 +60,11 @@ def _parser() -> etree.XMLParser:
 
 
 class _Checker:
-    def __init__(self, shown: str, problems: Problems, limits: Limits) -> None:
+    def __init__(self, shown: str, problems: Problems, limits: Limits, own: bool) -> None:
         self.shown = shown
         self.problems = problems
         self.limits = limits
+        self.own = own
 
     def at(self, name: str, line: int | None = 1, col: int = 1) -> Location:
         return Location(f"{self.shown}/{name}" if name else self.shown, line or 1, col)
@@ -291,12 +292,16 @@ class _Checker:
         for resource in resources.values():
             listed |= self._resource(archive, members, resource, resources, version, ns)
         for name in sorted(set(members) - listed - {MANIFEST}):
-            self.error(
-                MANIFEST,
-                "cc-unlisted",
-                f"the file {name!r} is in the zip but no resource lists it",
-                1,
-            )
+            message = f"the file {name!r} is in the zip but no resource lists it"
+            if self.own:
+                self.error(MANIFEST, "cc-unlisted", message, 1)
+            else:
+                # Importers ignore such a file and the specification does not forbid it: in a
+                # cartridge made elsewhere it is worth a word, not a refusal. packager's own
+                # cartridges list every file they carry, so there it stays an error.
+                self.problems.warning(
+                    self.at(MANIFEST), "cc-unlisted", message + " (importers ignore it)"
+                )
 
     def _identifiers(self, root: etree._Element) -> None:
         seen: dict[str, int] = {}
@@ -581,6 +586,12 @@ class _Checker:
                 )
 
 
-def check_cartridge(data: bytes, shown: str, problems: Problems, limits: Limits = Limits()) -> None:
-    """Validate a cartridge's bytes; problems go to ``problems``, located inside it."""
-    _Checker(shown, problems, limits).check(data)
+def check_cartridge(
+    data: bytes, shown: str, problems: Problems, limits: Limits = Limits(), *, own: bool = False
+) -> None:
+    """Validate a cartridge's bytes; problems go to ``problems``, located inside it.
+
+    ``own`` is set when packager checks a cartridge it is about to write: its stricter rules
+    (every file listed) then hold as errors.
+    """
+    _Checker(shown, problems, limits, own).check(data)

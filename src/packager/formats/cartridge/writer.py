@@ -595,5 +595,5 @@ def check(output: Rendered, request: RenderRequest) -> list[Diagnostic]:
     assert isinstance(output, bytes)
     problems = Problems()
     edition = request.edition
-    check_cartridge(output, f"{edition.course.id}-{edition.lang}.imscc", problems)
+    check_cartridge(output, f"{edition.course.id}-{edition.lang}.imscc", problems, own=True)
     return problems.errors

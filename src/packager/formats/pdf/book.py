@@ -24,7 +24,14 @@ import jinja2
 from markupsafe import Markup
 
 from packager import languages
-from packager.diagnostics import Diagnostic, InputError, Location, Problems, Severity
+from packager.diagnostics import (
+    Diagnostic,
+    InputError,
+    Location,
+    Problems,
+    Severity,
+    display_path,
+)
 from packager.formats.pdf import glyphs
 from packager.formats.registry import Rendered, RenderRequest
 from packager.i18n import locales
@@ -366,6 +373,42 @@ def _char_name(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')} ({char})"
 
 
+def _image_problem(edition: Edition, project: Path, message: str) -> Diagnostic:
+    """WeasyPrint's "Failed to load image at 'url': " (it gives no reason) as an error at the
+    page line that uses the image, with the reason Pillow, which WeasyPrint reads images with,
+    gives."""
+    course = edition.course
+    found = re.search(r"at '([^']*)'", message)
+    url = found.group(1) if found else ""
+    name = unquote(urlsplit(url).path.removeprefix("/__course__/")) if url.startswith(ROOT) else ""
+    if not name.startswith("media/"):
+        return Diagnostic(
+            Location(f"courses/{course.id}/media"), Severity.ERROR, "pdf-image", message
+        )
+    # A language's own version (media/x.fr.png) stands where the page names media/x.png.
+    base = name.replace(f".{edition.lang}.", ".", 1)
+    uses = [
+        image.location
+        for page in course.pages
+        for image in page.document.images
+        if image.src in (name, base)
+    ]
+    where = uses[0] if uses else Location(display_path(course.root / name, project))
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(course.root / name) as image:
+            image.load()
+        reason = "WeasyPrint could not draw it"
+    except UnidentifiedImageError:  # its message holds the absolute path: say it plainly
+        reason = "the file is damaged or is not the kind of image its name says"
+    except Exception as exc:  # whatever Pillow (which WeasyPrint reads images with) says
+        reason = f"the file cannot be read as an image ({str(exc) or type(exc).__name__})"
+    return Diagnostic(
+        where, Severity.ERROR, "pdf-image", f"the image {name!r} cannot be put in the PDF: {reason}"
+    )
+
+
 def pdf_bytes(edition: Edition, project: Path) -> bytes:
     """The PDF of one edition. Raises :class:`InputError` on missing glyphs or refused resources."""
     from lxml import html as lxml_html
@@ -433,8 +476,10 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
         located = address and next(
             (loc for w, t in sources if (loc := _locate(address.group(1), w, t))), None
         )
-        place = located or Location(f"courses/{course.id}/media")
-        found.append(Diagnostic(place, Severity.ERROR, "pdf-image", message))
+        if located:  # an address of the stylesheet or template
+            found.append(Diagnostic(located, Severity.ERROR, "pdf-image", message))
+        else:  # an image of the course: at the page that uses it, with the reason
+            found.append(_image_problem(edition, project, message))
     if found:
         raise InputError(sorted(found, key=lambda d: d.sort_key()))
     return data
