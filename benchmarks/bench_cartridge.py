@@ -20,9 +20,10 @@ from bench_html import best_of, make_course
 
 from packager.api import check, fewer_collections
 from packager.diagnostics import Problems
+from packager.formats.archive import zip_bytes, zip_time
 from packager.formats.cartridge.check import check_cartridge
 from packager.formats.cartridge.profile import VERSIONS
-from packager.formats.cartridge.writer import cartridge_files, zip_bytes, zip_time
+from packager.formats.cartridge.writer import cartridge_files
 from packager.formats.site import site_files
 from packager.i18n.editions import editions
 

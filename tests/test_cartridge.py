@@ -15,9 +15,10 @@ from lxml import etree
 
 from packager.api import BuildOptions, build, check_all
 from packager.diagnostics import Problems
+from packager.formats.archive import zip_bytes, zip_time
 from packager.formats.cartridge.check import Limits, check_cartridge
 from packager.formats.cartridge.profile import QTI_NS, VERSIONS
-from packager.formats.cartridge.writer import cartridge_files, zip_bytes, zip_time
+from packager.formats.cartridge.writer import cartridge_files
 from tests.conftest import REPO, CourseFactory, load
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -31,7 +31,8 @@ SOURCE_UI = (PACKAGE / "render/document.py", PACKAGE / "source/licenses.py")
 
 
 def _ui_sources() -> list[Path]:
-    """The files to scan for interface strings, a format's module found without importing it."""
+    """The files to scan for interface strings: the shared ones, then each format's module (and
+    the rest of its package), found without importing them."""
     from importlib.util import find_spec
 
     from packager.formats.registry import FORMATS
@@ -39,8 +40,13 @@ def _ui_sources() -> list[Path]:
     found = list(SOURCE_UI)
     for fmt in FORMATS.values():
         spec = find_spec(fmt.module)
-        if spec is not None and spec.origin and Path(spec.origin) not in found:
-            found.append(Path(spec.origin))
+        if spec is None or not spec.origin:
+            continue
+        module = Path(spec.origin)
+        # A format that is a package of its own (formats/cartridge/) has strings in any module.
+        folder = module.parent
+        files = sorted(folder.glob("*.py")) if folder.name != "formats" else [module]
+        found += [f for f in [module, *files] if f not in found]
     return found
 
 

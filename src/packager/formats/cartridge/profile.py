@@ -7,8 +7,6 @@ from dataclasses import dataclass
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 WEBCONTENT = "webcontent"
-#: A file path inside a cartridge that every LMS accepts.
-SAFE_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./")
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,10 @@ on. All text comes from the same translated edition as the HTML site.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import io
 import re
-import zipfile
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from html import escape
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import jinja2
 from lxml import etree
@@ -25,51 +20,33 @@ from markupsafe import Markup
 
 from packager import languages
 from packager.diagnostics import Diagnostic, InputError, Problems
+from packager.formats.archive import safe_name, zip_bytes, zip_time
 from packager.formats.cartridge.profile import (
     DEFAULT_VERSION,
-    QTI_NS,
-    SAFE_PATH_CHARS,
     VERSIONS,
     WEBCONTENT,
     XSI,
     CcVersion,
 )
+from packager.formats.cartridge.qti import QtiTexts, assessment
+from packager.formats.cartridge.xml import element
 from packager.formats.registry import Rendered, RenderRequest
 from packager.formats.site import STATICS as SITE_STATICS
 from packager.i18n.editions import Edition, is_language_variant, localized_media
 from packager.render.context import template_context, template_problem
 from packager.render.document import (
     RenderContext,
-    alternatives,
     render_document,
-    render_inline_at,
     render_inline_text,
-    render_span,
 )
 from packager.render.templates import environment, find_static, search_path
-from packager.source.document import Question, Span, plain_text
 from packager.source.licenses import badge_svg
 from packager.source.media import image_size
-from packager.source.model import Course, Page, PageKind
-from packager.sourcedate import source_date
+from packager.source.model import Page, PageKind
 
 FILEBASE = "$IMS-CC-FILEBASE$"
 TEMPLATES = ("cartridge.html",)  # what a cartridge renders, and its stylesheets:
 STATICS = tuple(name for name in SITE_STATICS if name.endswith(".css"))
-SCORE_MAX = "100"
-
-
-def safe_name(path: str) -> str:
-    """A path every LMS accepts: ASCII letters, digits, ``-_.``; a short hash keeps it unique."""
-    parts = PurePosixPath(path).parts
-    cleaned = "/".join(
-        re.sub(r"[^A-Za-z0-9._-]+", "-", part).strip("-.") or "file" for part in parts
-    )
-    if cleaned == path:
-        return path
-    stem, dot, suffix = cleaned.rpartition(".")
-    digest = hashlib.sha256(path.encode()).hexdigest()[:8]
-    return f"{stem}-{digest}.{suffix}" if dot else f"{cleaned}-{digest}"
 
 
 @dataclass(frozen=True)
@@ -79,15 +56,6 @@ class _Resource:
     files: tuple[str, ...]
     href: str | None = None
     dependencies: tuple[str, ...] = ()
-
-
-def _element(
-    parent: etree._Element, tag: str, text: str | None = None, **attrs: str
-) -> etree._Element:
-    child = etree.SubElement(parent, tag, {k.replace("__", ":"): v for k, v in attrs.items()})
-    if text is not None:
-        child.text = text
-    return child
 
 
 def _xml(root: etree._Element) -> bytes:
@@ -147,6 +115,9 @@ class _Cartridge:
         # Moodle rewrites $IMS-CC-FILEBASE$ in a question's text only: links in feedback to
         # other pages would break, so there they are plain text.
         self.feedback_ctx = replace(self.descriptor_ctx, page_links=False)
+        self.qti = QtiTexts(
+            version, self.gettext, self.quiz_ctx, self.descriptor_ctx, self.feedback_ctx
+        )
 
     # -- text -----------------------------------------------------------------------------
 
@@ -230,8 +201,8 @@ class _Cartridge:
             root.set(
                 f"{{{XSI}}}schemaLocation", f"{v.weblink_ns} {v.schema_location(v.weblink_ns)}"
             )
-            _element(root, f"{{{v.weblink_ns}}}title", page.title)
-            _element(root, f"{{{v.weblink_ns}}}url", href=page.url, target="_blank")
+            element(root, f"{{{v.weblink_ns}}}title", page.title)
+            element(root, f"{{{v.weblink_ns}}}url", href=page.url, target="_blank")
             self.files[path] = _xml(root)
             self.resources.append(_Resource(f"R_wl_{page.id}", v.weblink_type, (path,)))
             return f"R_wl_{page.id}"
@@ -245,12 +216,12 @@ class _Cartridge:
                 f"{{{XSI}}}schemaLocation",
                 f"{v.discussion_ns} {v.schema_location(v.discussion_ns)}",
             )
-            _element(root, f"{{{v.discussion_ns}}}title", page.title)
+            element(root, f"{{{v.discussion_ns}}}title", page.title)
             html = self._objectives_html(page) + render_document(page.document, self.descriptor_ctx)
             forum = page.forum_url or self.course.forum_url
             if forum:
                 html += f'<p><a href="{escape(forum)}">{escape(forum)}</a></p>'
-            _element(root, f"{{{v.discussion_ns}}}text", html, texttype="text/html")
+            element(root, f"{{{v.discussion_ns}}}text", html, texttype="text/html")
             self.files[path] = _xml(root)
             self.resources.append(
                 _Resource(f"R_dt_{page.id}", v.discussion_type, (path,), dependencies=deps)
@@ -258,7 +229,7 @@ class _Cartridge:
             return f"R_dt_{page.id}"
         if page.kind is PageKind.QUIZ and page.document.questions:
             path = f"qz_{page.id}/assessment.xml"
-            self.files[path] = _xml(self._assessment(page))
+            self.files[path] = _xml(assessment(page, self.qti))
             self.resources.append(
                 _Resource(f"R_qz_{page.id}", v.quiz_type, (path,), dependencies=deps)
             )
@@ -273,160 +244,6 @@ class _Cartridge:
         )
         heading = escape(self._("On this page you will"))
         return f"<p><strong>{heading}</strong></p><ul>{items}</ul>"
-
-    # -- QTI ------------------------------------------------------------------------------
-
-    def _assessment(self, page: Page) -> etree._Element:
-        root = etree.Element(f"{{{QTI_NS}}}questestinterop", nsmap={None: QTI_NS, "xsi": XSI})  # type: ignore[dict-item]
-        root.set(f"{{{XSI}}}schemaLocation", f"{QTI_NS} {self.version.schema_location(QTI_NS)}")
-        q = f"{{{QTI_NS}}}"
-        assessment = _element(root, f"{q}assessment", ident=f"A_{page.id}", title=page.title)
-        _metadata(
-            assessment,
-            {
-                "cc_profile": "cc.exam.v0p1",
-                "qmd_assessmenttype": "Examination",
-                "cc_maxattempts": "unlimited",
-            },
-        )
-        first = page.document.questions[0].open
-        intro = render_span(page.document, Span(0, first), self.quiz_ctx).strip()
-        if intro:
-            flow = _element(_element(assessment, f"{q}presentation_material"), f"{q}flow_mat")
-            _mattext(_element(flow, f"{q}material"), intro)
-        section = _element(assessment, f"{q}section", ident=f"S_{page.id}")
-        for question in page.document.questions:
-            self._item(section, page, question)
-        return root
-
-    def _item(self, section: etree._Element, page: Page, question: Question) -> None:
-        q = f"{{{QTI_NS}}}"
-        document = page.document
-        ident = f"Q_{page.id}_{question.number}"
-        title = self._("Question %(number)s") % {"number": question.number}
-        item = _element(section, f"{q}item", ident=ident, title=title)
-        profiles = {
-            "single-choice": "cc.multiple_choice.v0p1",
-            "multiple-response": "cc.multiple_response.v0p1",
-            "true-false": "cc.true_false.v0p1",
-            "short-answer": "cc.fib.v0p1",
-        }
-        _metadata(
-            _element(item, f"{q}itemmetadata"),
-            {"cc_profile": profiles[question.kind], "cc_weighting": "1"},
-        )
-        presentation = _element(item, f"{q}presentation")
-        _mattext(
-            _element(presentation, f"{q}material"),
-            render_span(document, question.prompt, self.descriptor_ctx),
-        )
-        response = "response1"
-        if question.kind == "true-false":
-            # Moodle reads a true/false item by these two idents; the True option comes first.
-            labels = ["true", "false"][: len(question.options)]
-        else:
-            labels = [f"{ident}_A{n}" for n in range(1, len(question.options) + 1)]
-        if question.kind == "short-answer":
-            fib = _element(
-                _element(presentation, f"{q}response_str", ident=response, rcardinality="Single"),
-                f"{q}render_fib",
-            )
-            _element(fib, f"{q}response_label", ident=f"{ident}_blank")
-        else:
-            cardinality = "Multiple" if question.kind == "multiple-response" else "Single"
-            choice = _element(
-                _element(
-                    presentation, f"{q}response_lid", ident=response, rcardinality=cardinality
-                ),
-                f"{q}render_choice",
-            )
-            for label, option in zip(labels, question.options, strict=True):
-                choice_label = _element(choice, f"{q}response_label", ident=label)
-                _mattext(
-                    _element(choice_label, f"{q}material"),
-                    render_inline_at(document, option.inline, self.descriptor_ctx),
-                )
-        # The layout of Moodle's own exporter, which Moodle and cc2olx read back: general feedback
-        # (continue), then the scoring condition (stop) with the right answer's feedback, then
-        # each wrong option's feedback.
-        processing = _element(item, f"{q}resprocessing")
-        _element(
-            _element(processing, f"{q}outcomes"),
-            f"{q}decvar",
-            varname="SCORE",
-            vartype="Decimal",
-            minvalue="0",
-            maxvalue=SCORE_MAX,
-        )
-        feedback: list[tuple[str, str]] = []
-        general = render_span(document, question.feedback, self.feedback_ctx).strip()
-        if general:
-            condition = _element(processing, f"{q}respcondition", **{"continue": "Yes"})
-            _element(_element(condition, f"{q}conditionvar"), f"{q}other")
-            _element(
-                condition,
-                f"{q}displayfeedback",
-                feedbacktype="Response",
-                linkrefid=f"{ident}_general",
-            )
-            feedback.append((f"{ident}_general", general))
-        option_feedback = {
-            label: render_span(document, option.feedback, self.feedback_ctx).strip()
-            for label, option in zip(labels, question.options, strict=True)
-        }
-        scoring = _element(processing, f"{q}respcondition", **{"continue": "No"})
-        variable = _element(scoring, f"{q}conditionvar")
-        if question.kind == "short-answer":
-            # Every accepted spelling in the one scoring condition: importers read only that one.
-            for option in question.options:
-                for answer in alternatives(plain_text(document.tokens[option.inline].children)):
-                    _element(variable, f"{q}varequal", answer, respident=response, case="No")
-        elif question.kind == "multiple-response":
-            both = _element(variable, f"{q}and")
-            for label, option in zip(labels, question.options, strict=True):
-                target = both if option.correct else _element(both, f"{q}not")
-                _element(target, f"{q}varequal", label, respident=response, case="Yes")
-        else:
-            correct = next(
-                label
-                for label, option in zip(labels, question.options, strict=True)
-                if option.correct
-            )
-            _element(variable, f"{q}varequal", correct, respident=response)
-        _element(scoring, f"{q}setvar", SCORE_MAX, varname="SCORE", action="Set")
-        if question.kind in ("single-choice", "true-false"):
-            right = next(
-                label
-                for label, option in zip(labels, question.options, strict=True)
-                if option.correct
-            )
-            if option_feedback[right]:
-                _element(
-                    scoring,
-                    f"{q}displayfeedback",
-                    feedbacktype="Response",
-                    linkrefid=f"{ident}_{right}_fb",
-                )
-        for label, option in zip(labels, question.options, strict=True):
-            html = option_feedback[label]
-            if not html:
-                continue
-            feedback.append((f"{ident}_{label}_fb", html))
-            if option.correct and question.kind != "multiple-response":
-                continue  # shown by the scoring condition
-            condition = _element(processing, f"{q}respcondition", **{"continue": "No"})
-            _element(
-                _element(condition, f"{q}conditionvar"), f"{q}varequal", label, respident=response
-            )
-            _element(
-                condition,
-                f"{q}displayfeedback",
-                feedbacktype="Response",
-                linkrefid=f"{ident}_{label}_fb",
-            )
-        for identifier, html in feedback:
-            flow = _element(_element(item, f"{q}itemfeedback", ident=identifier), f"{q}flow_mat")
-            _mattext(_element(flow, f"{q}material"), html)
 
     # -- manifest -------------------------------------------------------------------------
 
@@ -448,25 +265,23 @@ class _Cartridge:
             f"{{{XSI}}}schemaLocation",
             " ".join(f"{ns} {v.schema_location(ns)}" for ns in locations),
         )
-        metadata = _element(root, f"{{{v.namespace}}}metadata")
-        _element(metadata, f"{{{v.namespace}}}schema", "IMS Common Cartridge")
-        _element(metadata, f"{{{v.namespace}}}schemaversion", v.schemaversion)
-        general = _element(_element(metadata, f"{lom}lom"), f"{lom}general")
+        metadata = element(root, f"{{{v.namespace}}}metadata")
+        element(metadata, f"{{{v.namespace}}}schema", "IMS Common Cartridge")
+        element(metadata, f"{{{v.namespace}}}schemaversion", v.schemaversion)
+        general = element(element(metadata, f"{lom}lom"), f"{lom}general")
         lom_root = general.getparent()
         assert lom_root is not None
-        _element(_element(general, f"{lom}title"), f"{lom}string", course.title, language=self.lang)
-        _element(general, f"{lom}language", self.lang)
-        _element(
-            _element(general, f"{lom}description"),
+        element(element(general, f"{lom}title"), f"{lom}string", course.title, language=self.lang)
+        element(general, f"{lom}language", self.lang)
+        element(
+            element(general, f"{lom}description"),
             f"{lom}string",
             course.description,
             language=self.lang,
         )
         for keyword in course.keywords:
-            _element(
-                _element(general, f"{lom}keyword"), f"{lom}string", keyword, language=self.lang
-            )
-        life = _element(lom_root, f"{lom}lifeCycle")
+            element(element(general, f"{lom}keyword"), f"{lom}string", keyword, language=self.lang)
+        life = element(lom_root, f"{lom}lifeCycle")
         people: list[tuple[str, str, str | None]] = [
             ("author", a.name, None) for a in course.authors
         ]
@@ -477,62 +292,49 @@ class _Cartridge:
             for name in credit.translators
         ]
         for role, name, translated in people:
-            contribute = _element(life, f"{lom}contribute")
-            _element(_element(contribute, f"{lom}role"), f"{lom}value", role)
+            contribute = element(life, f"{lom}contribute")
+            element(element(contribute, f"{lom}role"), f"{lom}value", role)
             note = f"NOTE:translation into {translated}\n" if translated else ""
-            _element(
+            element(
                 contribute,
                 f"{lom}entity",
                 f"BEGIN:VCARD\nVERSION:3.0\nFN:{_vcard(name)}\n{note}END:VCARD",
             )
-        rights = _element(lom_root, f"{lom}rights")
-        _element(_element(rights, f"{lom}copyrightAndOtherRestrictions"), f"{lom}value", "yes")
+        rights = element(lom_root, f"{lom}rights")
+        element(element(rights, f"{lom}copyrightAndOtherRestrictions"), f"{lom}value", "yes")
         licence = f"{self._(course.license.name)} ({course.license.label}): {course.license.url}"
-        _element(_element(rights, f"{lom}description"), f"{lom}string", licence, language=self.lang)
+        element(element(rights, f"{lom}description"), f"{lom}string", licence, language=self.lang)
         ns = f"{{{v.namespace}}}"
-        organization = _element(
-            _element(root, f"{ns}organizations"),
+        organization = element(
+            element(root, f"{ns}organizations"),
             f"{ns}organization",
             identifier="O_1",
             structure="rooted-hierarchy",
         )
-        top = _element(organization, f"{ns}item", identifier="I_root")
-        home = _element(top, f"{ns}item", identifier="I_home", identifierref="R_index")
-        _element(home, f"{ns}title", self._("Course home"))
+        top = element(organization, f"{ns}item", identifier="I_root")
+        home = element(top, f"{ns}item", identifier="I_home", identifierref="R_index")
+        element(home, f"{ns}title", self._("Course home"))
         for number, (title, entries) in enumerate(modules, start=1):
-            folder = _element(top, f"{ns}item", identifier=f"I_module_{number}")
-            _element(folder, f"{ns}title", title)
+            folder = element(top, f"{ns}item", identifier=f"I_module_{number}")
+            element(folder, f"{ns}title", title)
             for page_title, target in entries:
-                item = _element(
+                item = element(
                     folder, f"{ns}item", identifier=f"I_{target[2:]}", identifierref=target
                 )
-                _element(item, f"{ns}title", page_title)
-        credits = _element(top, f"{ns}item", identifier="I_credits", identifierref="R_credits")
-        _element(credits, f"{ns}title", self._("Credits"))
-        resources = _element(root, f"{ns}resources")
+                element(item, f"{ns}title", page_title)
+        credits = element(top, f"{ns}item", identifier="I_credits", identifierref="R_credits")
+        element(credits, f"{ns}title", self._("Credits"))
+        resources = element(root, f"{ns}resources")
         for resource in self.resources:
             attrs = {"identifier": resource.identifier, "type": resource.type}
             if resource.href:
                 attrs["href"] = resource.href
-            element = _element(resources, f"{ns}resource", **attrs)
+            node = element(resources, f"{ns}resource", **attrs)
             for path in resource.files:
-                _element(element, f"{ns}file", href=path)
+                element(node, f"{ns}file", href=path)
             for dependency in resource.dependencies:
-                _element(element, f"{ns}dependency", identifierref=dependency)
+                element(node, f"{ns}dependency", identifierref=dependency)
         return _xml(root)
-
-
-def _metadata(parent: etree._Element, fields: Mapping[str, str]) -> None:
-    q = f"{{{QTI_NS}}}"
-    block = _element(parent, f"{q}qtimetadata")
-    for label, entry in fields.items():
-        field = _element(block, f"{q}qtimetadatafield")
-        _element(field, f"{q}fieldlabel", label)
-        _element(field, f"{q}fieldentry", entry)
-
-
-def _mattext(material: etree._Element, html: str) -> None:
-    _element(material, f"{{{QTI_NS}}}mattext", html, texttype="text/html")
 
 
 def _vcard(text: str) -> str:
@@ -543,36 +345,6 @@ def _vcard(text: str) -> str:
 def cartridge_files(edition: Edition, project: Path, version: CcVersion) -> dict[str, bytes]:
     """Every file of the cartridge of one edition (path inside the zip to bytes)."""
     return _Cartridge(edition, project, version).build()
-
-
-def zip_bytes(files: Mapping[str, bytes], when: tuple[int, int, int, int, int, int]) -> bytes:
-    """A reproducible zip: manifest first, then sorted paths; fixed times and permissions."""
-    buffer = io.BytesIO()
-    names = sorted(files, key=lambda name: (name != "imsmanifest.xml", name))
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in names:
-            if not set(name) <= SAFE_PATH_CHARS or name.startswith("/") or ".." in name.split("/"):
-                raise ValueError(f"unsafe path in a cartridge: {name!r}")
-            info = zipfile.ZipInfo(name, date_time=when)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            archive.writestr(info, files[name], compresslevel=9)
-    return buffer.getvalue()
-
-
-def zip_time(course: Course) -> tuple[int, int, int, int, int, int]:
-    """The timestamp of every entry: the course's ``updated`` date, else ``SOURCE_DATE_EPOCH``
-    (the reproducible-builds convention), else 1980-01-01; never the time of the build."""
-    day: dt.date | None = course.updated
-    if day is None:
-        moment = source_date()
-        day = moment.date() if moment is not None else None
-    return (
-        (day.year, day.month, day.day, 0, 0, 0)
-        if day and day.year >= 1980
-        else (1980, 1, 1, 0, 0, 0)
-    )
 
 
 def extra_inputs() -> tuple[object, ...]:

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from packager import languages
 from packager.diagnostics import Diagnostic, InputError
-from packager.formats.cartridge.writer import safe_name, zip_time
+from packager.formats.archive import safe_name, zip_time
 from packager.formats.epub.container import (
     Document,
     check_epub,

@@ -1,0 +1,190 @@
+"""Quizzes as QTI 1.2 in the Common Cartridge profile, laid out as Moodle's own exporter
+writes them (Moodle and cc2olx read that layout back)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from lxml import etree
+
+from packager.formats.cartridge.profile import QTI_NS, XSI, CcVersion
+from packager.formats.cartridge.xml import element
+from packager.render.document import RenderContext, alternatives, render_inline_at, render_span
+from packager.source.document import Question, Span, plain_text
+from packager.source.model import Page
+
+SCORE_MAX = "100"
+
+
+@dataclass(frozen=True)
+class QtiTexts:
+    """How a quiz's texts are rendered: the version's strings, the interface language, and the
+    contexts for the introduction, prompts and options, and feedback (which may not link to
+    pages: Moodle rewrites $IMS-CC-FILEBASE$ in a question's text only)."""
+
+    version: CcVersion
+    gettext: Callable[[str], str]
+    quiz: RenderContext
+    descriptor: RenderContext
+    feedback: RenderContext
+
+
+def assessment(page: Page, texts: QtiTexts) -> etree._Element:
+    """A quiz page as a QTI 1.2 assessment in the Common Cartridge profile."""
+    root = etree.Element(f"{{{QTI_NS}}}questestinterop", nsmap={None: QTI_NS, "xsi": XSI})  # type: ignore[dict-item]
+    root.set(f"{{{XSI}}}schemaLocation", f"{QTI_NS} {texts.version.schema_location(QTI_NS)}")
+    q = f"{{{QTI_NS}}}"
+    assessment = element(root, f"{q}assessment", ident=f"A_{page.id}", title=page.title)
+    metadata(
+        assessment,
+        {
+            "cc_profile": "cc.exam.v0p1",
+            "qmd_assessmenttype": "Examination",
+            "cc_maxattempts": "unlimited",
+        },
+    )
+    first = page.document.questions[0].open
+    intro = render_span(page.document, Span(0, first), texts.quiz).strip()
+    if intro:
+        flow = element(element(assessment, f"{q}presentation_material"), f"{q}flow_mat")
+        _mattext(element(flow, f"{q}material"), intro)
+    section = element(assessment, f"{q}section", ident=f"S_{page.id}")
+    for question in page.document.questions:
+        _item(section, page, question, texts)
+    return root
+
+
+def _item(section: etree._Element, page: Page, question: Question, texts: QtiTexts) -> None:
+    q = f"{{{QTI_NS}}}"
+    document = page.document
+    ident = f"Q_{page.id}_{question.number}"
+    title = texts.gettext("Question %(number)s") % {"number": question.number}
+    item = element(section, f"{q}item", ident=ident, title=title)
+    profiles = {
+        "single-choice": "cc.multiple_choice.v0p1",
+        "multiple-response": "cc.multiple_response.v0p1",
+        "true-false": "cc.true_false.v0p1",
+        "short-answer": "cc.fib.v0p1",
+    }
+    metadata(
+        element(item, f"{q}itemmetadata"),
+        {"cc_profile": profiles[question.kind], "cc_weighting": "1"},
+    )
+    presentation = element(item, f"{q}presentation")
+    _mattext(
+        element(presentation, f"{q}material"),
+        render_span(document, question.prompt, texts.descriptor),
+    )
+    response = "response1"
+    if question.kind == "true-false":
+        # Moodle reads a true/false item by these two idents; the True option comes first.
+        labels = ["true", "false"][: len(question.options)]
+    else:
+        labels = [f"{ident}_A{n}" for n in range(1, len(question.options) + 1)]
+    if question.kind == "short-answer":
+        fib = element(
+            element(presentation, f"{q}response_str", ident=response, rcardinality="Single"),
+            f"{q}render_fib",
+        )
+        element(fib, f"{q}response_label", ident=f"{ident}_blank")
+    else:
+        cardinality = "Multiple" if question.kind == "multiple-response" else "Single"
+        choice = element(
+            element(presentation, f"{q}response_lid", ident=response, rcardinality=cardinality),
+            f"{q}render_choice",
+        )
+        for label, option in zip(labels, question.options, strict=True):
+            choice_label = element(choice, f"{q}response_label", ident=label)
+            _mattext(
+                element(choice_label, f"{q}material"),
+                render_inline_at(document, option.inline, texts.descriptor),
+            )
+    # The layout of Moodle's own exporter, which Moodle and cc2olx read back: general feedback
+    # (continue), then the scoring condition (stop) with the right answer's feedback, then
+    # each wrong option's feedback.
+    processing = element(item, f"{q}resprocessing")
+    element(
+        element(processing, f"{q}outcomes"),
+        f"{q}decvar",
+        varname="SCORE",
+        vartype="Decimal",
+        minvalue="0",
+        maxvalue=SCORE_MAX,
+    )
+    feedback: list[tuple[str, str]] = []
+    general = render_span(document, question.feedback, texts.feedback).strip()
+    if general:
+        condition = element(processing, f"{q}respcondition", **{"continue": "Yes"})
+        element(element(condition, f"{q}conditionvar"), f"{q}other")
+        element(
+            condition,
+            f"{q}displayfeedback",
+            feedbacktype="Response",
+            linkrefid=f"{ident}_general",
+        )
+        feedback.append((f"{ident}_general", general))
+    option_feedback = {
+        label: render_span(document, option.feedback, texts.feedback).strip()
+        for label, option in zip(labels, question.options, strict=True)
+    }
+    scoring = element(processing, f"{q}respcondition", **{"continue": "No"})
+    variable = element(scoring, f"{q}conditionvar")
+    if question.kind == "short-answer":
+        # Every accepted spelling in the one scoring condition: importers read only that one.
+        for option in question.options:
+            for answer in alternatives(plain_text(document.tokens[option.inline].children)):
+                element(variable, f"{q}varequal", answer, respident=response, case="No")
+    elif question.kind == "multiple-response":
+        both = element(variable, f"{q}and")
+        for label, option in zip(labels, question.options, strict=True):
+            target = both if option.correct else element(both, f"{q}not")
+            element(target, f"{q}varequal", label, respident=response, case="Yes")
+    else:
+        correct = next(
+            label for label, option in zip(labels, question.options, strict=True) if option.correct
+        )
+        element(variable, f"{q}varequal", correct, respident=response)
+    element(scoring, f"{q}setvar", SCORE_MAX, varname="SCORE", action="Set")
+    if question.kind in ("single-choice", "true-false"):
+        right = next(
+            label for label, option in zip(labels, question.options, strict=True) if option.correct
+        )
+        if option_feedback[right]:
+            element(
+                scoring,
+                f"{q}displayfeedback",
+                feedbacktype="Response",
+                linkrefid=f"{ident}_{right}_fb",
+            )
+    for label, option in zip(labels, question.options, strict=True):
+        html = option_feedback[label]
+        if not html:
+            continue
+        feedback.append((f"{ident}_{label}_fb", html))
+        if option.correct and question.kind != "multiple-response":
+            continue  # shown by the scoring condition
+        condition = element(processing, f"{q}respcondition", **{"continue": "No"})
+        element(element(condition, f"{q}conditionvar"), f"{q}varequal", label, respident=response)
+        element(
+            condition,
+            f"{q}displayfeedback",
+            feedbacktype="Response",
+            linkrefid=f"{ident}_{label}_fb",
+        )
+    for identifier, html in feedback:
+        flow = element(element(item, f"{q}itemfeedback", ident=identifier), f"{q}flow_mat")
+        _mattext(element(flow, f"{q}material"), html)
+
+
+def metadata(parent: etree._Element, fields: Mapping[str, str]) -> None:
+    q = f"{{{QTI_NS}}}"
+    block = element(parent, f"{q}qtimetadata")
+    for label, entry in fields.items():
+        field = element(block, f"{q}qtimetadatafield")
+        element(field, f"{q}fieldlabel", label)
+        element(field, f"{q}fieldentry", entry)
+
+
+def _mattext(material: etree._Element, html: str) -> None:
+    element(material, f"{{{QTI_NS}}}mattext", html, texttype="text/html")
