@@ -659,6 +659,9 @@ CASES = [
             f"{I}:11:1: warning[foreign-syntax]: a Liquid tag {{% include links.md %}}: packager does "
             "not run Liquid and would publish it as text; write what it stands for into the page, "
             "or remove it",
+            f"{I}:13:10: warning[uncredited-media]: the image 'media/pic.svg' has no credit in "
+            "course.yaml's 'media:', so it is credited to the course's authors under CC BY 4.0; add "
+            "one if someone else made it",
             f"{I}:13:24: warning[foreign-syntax]: Pandoc attributes {{alt='x' width=\"40%\"}}: "
             "packager ignores them and would publish them as text; remove them (headings get their "
             "ids from their text, images keep their own size)",

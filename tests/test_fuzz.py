@@ -25,9 +25,9 @@ from packager.i18n.catalogue import Catalogue, Entry
 from packager.i18n.messages import document_messages
 from packager.i18n.pofile import read_po, write_po
 from packager.i18n.translate import Translation, _translate_document
-from packager.source.document import read_document
 from packager.source.loader import load_course
 from packager.source.media import MediaFiles
+from packager.source.reader import read_document
 from tests.conftest import COURSE_YAML, INTRO, QUIZ, SVG
 from tests.test_properties import identity_translation_renders_like_the_source
 

@@ -11,8 +11,8 @@ from packager.i18n.merge import merge
 from packager.i18n.messages import document_messages
 from packager.i18n.translate import Translation, _translate_document
 from packager.render.document import RenderContext, render_document
-from packager.source.document import read_document
 from packager.source.media import MediaFiles
+from packager.source.reader import read_document
 
 HEADER = (("Content-Type", "text/plain; charset=UTF-8"),)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from packager.diagnostics import Problems
 from packager.render.document import RenderContext, render_document, render_inline_text
-from packager.source.document import read_document
 from packager.source.licenses import LICENSES
 from packager.source.markdown import split_front_matter
 from packager.source.model import MediaCredit
+from packager.source.reader import read_document
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -18,8 +18,9 @@ from markdown_it.token import Token
 
 from packager.diagnostics import Location, Problems
 from packager.i18n.messages import Message, course_messages
-from packager.source.document import Document, check_inline, plain_text
+from packager.source.document import Document, plain_text
 from packager.source.fields import is_web_url
+from packager.source.inline import check_inline
 from packager.source.mdinline import adopt_footnotes, footnote_env, parse_inline
 from packager.source.media import MediaFiles
 from packager.source.model import Course, FuzzyText, MediaCredit, Module, Page, SourceText

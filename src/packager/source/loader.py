@@ -19,7 +19,7 @@ from packager.diagnostics import (
     display_path,
 )
 from packager.resources import find_courses
-from packager.source.document import Document, check_inline, read_document
+from packager.source.document import Document
 from packager.source.fields import (
     check_keys,
     read_date,
@@ -31,12 +31,14 @@ from packager.source.fields import (
     start_of,
     suggest,
 )
+from packager.source.inline import check_inline
 from packager.source.licenses import LICENSES, License, other_license
 from packager.source.markdown import split_front_matter
 from packager.source.mdinline import parse_inline
 from packager.source.media import MediaFiles, image_size_problem, svg_problem
 from packager.source.model import Author, Course, MediaCredit, Module, Page, PageKind
 from packager.source.names import file_name_problem, hidden_character, visible
+from packager.source.reader import read_document
 from packager.source.yamlsource import YamlNode, parse_yaml, text_lines
 
 RESERVED_PAGES = frozenset({"index", "credits"})
