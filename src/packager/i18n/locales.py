@@ -24,7 +24,7 @@ from packager.i18n.checks import check_catalogue
 from packager.i18n.pofile import read_po, write_po
 from packager.i18n.translate import Translation
 from packager.output import write_file
-from packager.source.loader import read_text
+from packager.source.files import read_text
 from packager.source.model import TranslationCredit
 
 UI_DOMAIN = "ui"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from packager import languages
-from packager.source.loader import SLUG_RE
+from packager.source.files import SLUG_RE
 
 
 class ScaffoldError(Exception):
