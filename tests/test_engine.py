@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -526,3 +527,35 @@ def test_the_catalogue_page_follows_its_template(
     page.write_text(page.read_text().replace("<h1>Course catalogue</h1>", "<h1>Our courses</h1>"))
     _build(project)
     assert "<h1>Our courses</h1>" in (project / "build/index.html").read_text()
+
+
+def test_a_build_of_some_languages_translates_no_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: `--lang en` translated every declared language (1.75x the time). Now only the
+    languages asked for are translated; the others' catalogues are read for the switcher (is the
+    language published?) and their title for the catalogue page, nothing more."""
+    import packager.i18n.editions as editions_module
+
+    project = _sample(tmp_path)
+    translated: list[str] = []
+    real = editions_module.translate_course
+
+    def counting(course: Any, lookup: Any, problems: Any) -> Any:
+        translated.append(next(iter(lookup.values())).location.path.split("/")[1])
+        return real(course, lookup, problems)
+
+    monkeypatch.setattr(editions_module, "translate_course", counting)
+    english = _build(project, langs=("en",), formats=("html",))
+    assert not english.errors_found()
+    assert translated == []
+    page = (project / "build/oer-recommendation/en/html/index.html").read_text()
+    assert 'hreflang="fr"' in page and 'hreflang="ar"' in page  # still published, still linked
+    facts = json.loads((project / "build/report.json").read_text())["courses"][0]["languages"]
+    french = next(f for f in facts if f["lang"] == "fr")
+    assert french["title"] != facts[0]["title"]  # the French title, though French was not built
+    assert "outputs" in french and not french["outputs"]
+
+    translated.clear()
+    _build(project, langs=("fr",), formats=("html",))
+    assert translated == ["fr"]

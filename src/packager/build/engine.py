@@ -35,7 +35,7 @@ from packager.build.jobs import (
 )
 from packager.build.options import BuildOptions
 from packager.build.plan import in_shard, make_plans, split, unchanged
-from packager.build.results import Known, Result
+from packager.build.results import Known, Result, language_of
 from packager.build.state import BuildState, OutputRecord, locked
 from packager.diagnostics import Diagnostic, Location, Severity
 from packager.formats.registry import selected
@@ -106,7 +106,7 @@ def run(options: BuildOptions, on_event: Event | None = None) -> Report:
                 if isinstance(item, CourseOutcome):  # jobs of one course repeat its warnings
                     report.warnings.extend(d for d in item.warnings if d not in report.warnings)
                     if item.languages:  # a course that failed keeps what its last build said
-                        state.warnings[item.course] = tuple(item.warnings)
+                        state.warnings[item.course] = _warnings(state, item, options)
                         state.languages[item.course] = item.languages
                     results: tuple[Result, ...] = item.results
                 else:
@@ -130,6 +130,22 @@ def run(options: BuildOptions, on_event: Event | None = None) -> Report:
             courses = {r.course for r in report.results}
             _bookkeeping(report, out, lambda: write_catalogue(options, state, courses))
     return report
+
+
+def _warnings(
+    state: BuildState, outcome: CourseOutcome, options: BuildOptions
+) -> tuple[Diagnostic, ...]:
+    """What the state keeps of a course's warnings: this build's, and, when it built only some
+    languages, what the last build said of the others' catalogues (not read again now)."""
+    if not options.langs and options.shard == (1, 1):
+        return tuple(outcome.warnings)
+    here = {r.lang for r in outcome.results}
+    kept = [
+        w
+        for w in state.warnings.get(outcome.course, ())
+        if language_of(w) not in (None, *here) and w not in outcome.warnings
+    ]
+    return tuple(sorted([*outcome.warnings, *kept], key=lambda d: d.sort_key()))
 
 
 def _prune_stale(options: BuildOptions, state: BuildState, report: Report) -> None:

@@ -38,7 +38,7 @@ from packager.output import write_file, write_tree
 
 if TYPE_CHECKING:
     from packager.i18n.editions import Edition
-from packager.build.results import Known, LanguageFacts, Result, output_size, stamp
+from packager.build.results import Known, LanguageFacts, Result, language_of, output_size, stamp
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,18 @@ def _editions(
             return (), problems
         if not loaded or problems.fails(options.strict):
             return (), problems
-        found = editions(options.project, loaded[0], problems, preview=options.preview)
+        course = loaded[0]
+        wanted = None
+        if options.langs or options.shard != (1, 1):  # only some languages are to be built
+            from packager.build.plan import in_shard
+
+            wanted = frozenset(
+                lang
+                for lang in (course.language, *course.languages)
+                if (not options.langs or lang in options.langs)
+                and in_shard(course_id, lang, options.shard)
+            )
+        found = editions(options.project, course, problems, preview=options.preview, wanted=wanted)
     return tuple(found), problems
 
 
@@ -144,14 +155,6 @@ def forget() -> None:
         module = sys.modules.get(fmt.module)
         if module is not None and hasattr(module, "forget"):
             module.forget()
-
-
-def _language_of(diagnostic: Diagnostic) -> str | None:
-    """The language a problem belongs to, by the catalogue it is in (``locales/fr/...``)."""
-    parts = diagnostic.location.path.split("/")
-    if len(parts) > 2 and parts[0] == "locales":
-        return parts[1].replace("_", "-")
-    return None
 
 
 def _failing(problems: Problems, strict: bool) -> list[Diagnostic]:
@@ -220,7 +223,7 @@ def run_course(job: CourseJob) -> CourseOutcome:
     listed = {source.language, *source.languages} if source is not None else set()
     # A problem in a language's catalogue fails that language's outputs; any other (the course's
     # own files, a catalogue for a language the course does not list), the whole course.
-    general = [d for d in failing if _language_of(d) not in listed]
+    general = [d for d in failing if language_of(d) not in listed]
     warnings = tuple(d for d in problems if d.severity is Severity.WARNING)
     if not found or general:
         errors = tuple(general or failing) or (
@@ -254,7 +257,7 @@ def run_course(job: CourseJob) -> CourseOutcome:
     results: list[Result] = []
     later: list[RenderJob] = []
     for lang, fmt in outputs:
-        own = [d for d in failing if _language_of(d) == lang]
+        own = [d for d in failing if language_of(d) == lang]
         if own:
             results.append(Result(job.course, lang, fmt, "failed", errors=tuple(own)))
             continue
@@ -324,6 +327,8 @@ def _render(
     edition: Edition, fmt: str, options: BuildOptions, published: tuple[str, ...], digest: str
 ) -> Result:
     """Render and write one output; its problems fail it alone."""
+    if not edition.complete:  # the planner and the editions disagree on what is wanted
+        raise RuntimeError(f"{edition.course.id} [{edition.lang}] was not translated")
     started = time.perf_counter()
     course = edition.course
     path = output_path(course.id, edition.lang, fmt)

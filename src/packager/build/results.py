@@ -80,3 +80,11 @@ def output_size(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def language_of(diagnostic: Diagnostic) -> str | None:
+    """The language a problem belongs to, by the catalogue it is in (``locales/fr/...``)."""
+    parts = diagnostic.location.path.split("/")
+    if len(parts) > 2 and parts[0] == "locales":
+        return parts[1].replace("_", "-")
+    return None

@@ -22,7 +22,7 @@ from packager.i18n.locales import (
     ui_catalogue,
 )
 from packager.i18n.messages import course_messages
-from packager.i18n.translate import Translation, translate_course
+from packager.i18n.translate import Translation, translate_course, translate_title
 from packager.source.model import Course, TranslationCredit
 
 
@@ -35,6 +35,9 @@ class Edition:
     ui: UiCatalogue
     translated: float = 1.0
     preview: bool = False  # fuzzy translations used: pages say so
+    #: False for a published language the build was not asked for: only its title is
+    #: translated (the catalogue page lists it), and nothing may render it.
+    complete: bool = True
 
     @property
     def source_lang(self) -> str:
@@ -45,12 +48,30 @@ def message_keys(course: Course) -> set[tuple[str | None, str]]:
     return {(m.context, m.msgid) for m in course_messages(course)}
 
 
+def _title_key(course: Course) -> tuple[str | None, str] | None:
+    for message in course_messages(course):
+        if message.where == "meta" and message.kind == "course title":
+            return (message.context, message.msgid)
+    return None
+
+
 def editions(
-    project: Path, course: Course, problems: Problems, *, preview: bool = False
+    project: Path,
+    course: Course,
+    problems: Problems,
+    *,
+    preview: bool = False,
+    wanted: frozenset[str] | None = None,
 ) -> list[Edition]:
-    """The source edition, then every published translation, in ``languages`` order."""
+    """The source edition, then every published translation, in ``languages`` order.
+
+    ``wanted``: the languages whose outputs are to be built (None: all). Every catalogue is
+    still read, since whether a language is published shows on every page (the language
+    switcher), but only the wanted languages are translated; the others get their title alone.
+    """
     keys: set[tuple[str | None, str]] | None = None  # worked out only if a translation exists
-    found: list[tuple[str, Course, UiCatalogue, float, TranslationCredit | None]] = []
+    title_key: tuple[str | None, str] | None = None
+    found: list[tuple[str, Course, UiCatalogue, float, TranslationCredit | None, bool]] = []
     for lang in course.languages:
         # A language's problems fail the build only if it is published: a draft below the
         # gate may be in any state, and its problems are warnings.
@@ -74,14 +95,24 @@ def editions(
             )
             _downgrade(own, problems)
             continue
-        translated = translate_course(course, catalogue.lookup, own)
-        refused = {d.location for d in own.errors}
-        if refused:
-            # The language fails, but what is made of it (report.json's title) must not carry a
-            # refused translation: translate again without them (their problems are reported).
+        complete = wanted is None or lang in wanted
+        if complete:
+            translated = translate_course(course, catalogue.lookup, own)
+            refused = {d.location for d in own.errors}
+            if refused:
+                # The language fails, but what is made of it (report.json's title) must not
+                # carry a refused translation: translate again without them (their problems
+                # are reported).
+                usable = {k: t for k, t in catalogue.lookup.items() if t.location not in refused}
+                translated = translate_course(course, usable, Problems())
+            problems.extend(own)
+        else:  # not asked for: its title for the catalogue page, nothing else
+            if title_key is None:
+                title_key = _title_key(course)
+            refused = {d.location for d in own.errors}  # the catalogue's own checks
             usable = {k: t for k, t in catalogue.lookup.items() if t.location not in refused}
-            translated = translate_course(course, usable, Problems())
-        problems.extend(own)
+            title = translate_title(course, title_key, usable)
+            translated = replace(course, title=title)
         found.append(
             (
                 lang,
@@ -89,6 +120,7 @@ def editions(
                 ui_catalogue(project, lang, problems, allow_fuzzy=preview),
                 share,
                 catalogue.credit,
+                complete,
             )
         )
     for path in catalogue_files(project, course.id):
@@ -115,15 +147,15 @@ def editions(
                 "language-not-listed",
                 f"there is a catalogue for {lang!r}, but course.yaml does not list it in 'languages'",
             )
-    credits = tuple(credit for *_rest, credit in found if credit is not None)
+    credits = tuple(credit for *_rest, credit, _complete in found if credit is not None)
     source = Edition(
         replace(course, translations=credits),
         course.language,
         ui_catalogue(project, course.language, problems),
     )
     return [source] + [
-        Edition(replace(c, translations=credits), lang, ui, share, preview)
-        for lang, c, ui, share, _credit in found
+        Edition(replace(c, translations=credits), lang, ui, share, preview, complete)
+        for lang, c, ui, share, _credit, complete in found
     ]
 
 

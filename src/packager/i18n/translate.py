@@ -107,6 +107,13 @@ def translate_course(course: Course, lookup: Lookup, problems: Problems) -> Cour
     )
 
 
+def translate_title(course: Course, key: tuple[str | None, str] | None, lookup: Lookup) -> str:
+    """The course's title alone in a language (``key``: its message's), else the source title:
+    what the catalogue page lists for a language whose outputs a build was not asked for."""
+    found = lookup.get(key) if key is not None else None
+    return found.text if found is not None else course.title
+
+
 def _translate_document(
     document: Document,
     messages: list[Message],
