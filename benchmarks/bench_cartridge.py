@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_html import best_of, make_course
+from bench_html import alternated, make_course
 
 from packager.api import check, fewer_collections
 from packager.diagnostics import Problems
@@ -57,8 +57,7 @@ def main() -> None:
 
         html()
         cartridge()
-        site = best_of(args.repeat, html)
-        cc = best_of(args.repeat, cartridge)
+        site, cc = alternated(args.repeat, html, cartridge)
     print(f"Cartridge beside HTML, {args.pages} pages, median of {args.repeat} runs")
     print(f"{'':40}{'seconds':>10}{'ratio':>8}")
     print(f"{'HTML site, rendered in memory (baseline)':40}{site:10.3f}{1:8.2f}")

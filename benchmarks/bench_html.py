@@ -97,12 +97,20 @@ def make_course(project: Path, pages: int) -> None:
 
 
 def best_of(repeat: int, work: Callable[[], object]) -> float:
-    times = []
+    """The median time of ``repeat`` runs of one piece of work."""
+    return alternated(repeat, work)[0]
+
+
+def alternated(repeat: int, *works: Callable[[], object]) -> list[float]:
+    """The median time of each piece of work, run in turns (a, b, c, a, b, c, ...), so that a
+    change of load on a shared machine falls on every one of them alike, not on the ratio."""
+    times: list[list[float]] = [[] for _ in works]
     for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for spent, work in zip(times, works, strict=True):
+            started = time.perf_counter()
+            work()
+            spent.append(time.perf_counter() - started)
+    return [statistics.median(spent) for spent in times]
 
 
 def main() -> None:
@@ -145,10 +153,9 @@ def main() -> None:
 
         baseline()
         packager_render()  # warm caches (templates, parser) as a long build would
-        base = best_of(args.repeat, baseline)
-        commonmark = best_of(args.repeat, plain_commonmark)
-        render = best_of(args.repeat, packager_render)
-        full = best_of(args.repeat, packager_build)
+        base, commonmark, render, full = alternated(
+            args.repeat, baseline, plain_commonmark, packager_render, packager_build
+        )
     pages = args.pages
     print(f"HTML rendering, {pages} pages, median of {args.repeat} runs")
     print(f"{'':34}{'seconds':>10}{'pages/s':>10}{'ratio':>8}")

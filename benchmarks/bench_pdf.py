@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_html import best_of, make_course
+from bench_html import alternated, make_course
 
 from packager.api import check_all
 from packager.diagnostics import Problems
@@ -80,16 +80,20 @@ def main() -> None:
     for edition in check_all(REPO, ("oer-recommendation",), Problems()):
         html = book_html(edition, REPO)
         pdf_bytes(edition, REPO)  # warm: WeasyPrint imported, fonts and stylesheet loaded
-        ours = best_of(args.repeat, functools.partial(pdf_bytes, edition, REPO))
-        theirs = best_of(args.repeat, functools.partial(bare, edition, REPO, html))
+        ours, theirs = alternated(
+            args.repeat,
+            functools.partial(pdf_bytes, edition, REPO),
+            functools.partial(bare, edition, REPO, html),
+        )
         rows.append((f"sample course [{edition.lang}]", ours, theirs))
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp)
         make_course(project, args.pages)
         (edition,) = check_all(project, ("bench",), Problems())
         html = book_html(edition, project)
-        ours = best_of(args.repeat, lambda: pdf_bytes(edition, project))
-        theirs = best_of(args.repeat, lambda: bare(edition, project, html))
+        ours, theirs = alternated(
+            args.repeat, lambda: pdf_bytes(edition, project), lambda: bare(edition, project, html)
+        )
         rows.append((f"generated course, {args.pages} pages", ours, theirs))
         memory = peak_memory(project)
         bare_memory = peak_memory(project, bare_render=True)

@@ -84,14 +84,19 @@ def write_course(project: Path, messages: int, edited: bool) -> None:
     )
 
 
-def median_time(repeat: int, prepare: Callable[[], None], work: Callable[[], object]) -> float:
-    times = []
+def alternated_times(
+    repeat: int, *runs: tuple[Callable[[], None], Callable[[], object]]
+) -> list[float]:
+    """The median time of each (prepare, work) pair, run in turns so that a change of load on a
+    shared machine falls on every one alike; ``prepare`` is not timed."""
+    times: list[list[float]] = [[] for _ in runs]
     for _ in range(repeat):
-        prepare()
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for spent, (prepare, work) in zip(times, runs, strict=True):
+            prepare()
+            started = time.perf_counter()
+            work()
+            spent.append(time.perf_counter() - started)
+    return [statistics.median(spent) for spent in times]
 
 
 def counts(path: Path) -> tuple[int, int, int]:
@@ -167,8 +172,7 @@ def main() -> None:
                     check=True,
                 )
 
-        theirs = median_time(args.repeat, lambda: None, gnu)
-        mine = median_time(args.repeat, restore, ours)
+        theirs, mine = alternated_times(args.repeat, (restore, gnu), (restore, ours))
         ours_counts = counts(catalogue_path(project, "fr", "bench"))
         gnu_counts = counts(out / "fr.po")
     print(
