@@ -200,3 +200,21 @@ def test_a_format_registered_in_a_test_builds_is_skipped_and_is_listed(
     page = (out / "index.html").read_text()
     assert '<th scope="col">Outline</th>' in page
     assert '<a href="demo/en/demo-en.txt" download>Plain text</a>' in page
+
+
+def test_the_command_line_starts_without_the_heavy_libraries() -> None:
+    """A build with nothing to do must start at once: the command line imports no parser,
+    template engine, XML library, renderer or server until a command needs one (the split of
+    the command line had made http.server and ssl load for every command)."""
+    import subprocess
+    import sys
+
+    heavy = ("jinja2", "lxml", "markdown_it", "weasyprint", "http.server", "yaml", "babel", "PIL")
+    code = (
+        "import sys, packager.cli.main, packager.build.engine, packager.build.plan\n"
+        f"print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
