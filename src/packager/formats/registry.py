@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 Rendered = bytes | Mapping[str, bytes]
 
+#: The catalogue page's column groups, in order.
+ONLINE, DOCUMENT, PLATFORM = 0, 1, 2
+
 
 @dataclass(frozen=True)
 class RenderRequest:
@@ -68,7 +71,7 @@ class Format:
     module: str  # the module that renders it (imported only when it renders)
     suffix: str = ""  # the file's extension; "" for a folder (a site)
     index: str = ""  # in a folder, the page a link opens
-    group: int = 0  # catalogue columns: 0 read online, 1 documents, 2 platforms
+    group: int = ONLINE  # the catalogue page's columns: ONLINE, DOCUMENT, PLATFORM
     own_job: bool = False  # slow to render: a job of its own, so the work spreads over workers
     offered: str = ""  # how the catalogue page's introduction names it ("a printable PDF")
 
@@ -115,7 +118,16 @@ def offered() -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-register(Format("html", "Website", "", "packager.formats.site", index="index.html"))
+register(
+    Format(
+        "html",
+        "Website",
+        "",
+        "packager.formats.site",
+        index="index.html",
+        offered="a website",
+    )
+)
 register(
     Format(
         "imscc",
@@ -123,8 +135,30 @@ register(
         "Common Cartridge",
         "packager.formats.cartridge.writer",
         "imscc",
-        group=2,
+        group=PLATFORM,
+        offered="an IMS Common Cartridge for learning platforms",
     )
 )
-register(Format("pdf", "PDF", "PDF", "packager.formats.pdf.book", "pdf", group=1, own_job=True))
-register(Format("epub", "EPUB", "EPUB", "packager.formats.epub.book", "epub", group=1))
+register(
+    Format(
+        "pdf",
+        "PDF",
+        "PDF",
+        "packager.formats.pdf.book",
+        "pdf",
+        group=DOCUMENT,
+        own_job=True,
+        offered="a printable PDF",
+    )
+)
+register(
+    Format(
+        "epub",
+        "EPUB",
+        "EPUB",
+        "packager.formats.epub.book",
+        "epub",
+        group=DOCUMENT,
+        offered="an EPUB e-book",
+    )
+)
