@@ -10,7 +10,8 @@ from packager.i18n.catalogue import Catalogue, Entry
 from packager.i18n.merge import merge
 from packager.i18n.messages import document_messages
 from packager.i18n.translate import Translation, _translate_document
-from packager.render.document import RenderContext, render_document
+from packager.render.document import render_document
+from packager.render.settings import RenderContext
 from packager.source.media import MediaFiles
 from packager.source.reader import read_document
 

@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 from packager.diagnostics import Problems
-from packager.render.document import RenderContext, render_document, render_inline_text
+from packager.render.document import render_document, render_inline_text
+from packager.render.settings import RenderContext
 from packager.source.licenses import LICENSES
 from packager.source.markdown import split_front_matter
 from packager.source.model import MediaCredit

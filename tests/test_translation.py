@@ -22,7 +22,8 @@ from packager.i18n.locales import catalogue_path, load, save, template_path, ui_
 from packager.i18n.merge import merge
 from packager.i18n.pofile import read_po
 from packager.i18n.workflow import extract, init, update
-from packager.render.document import RenderContext, render_document
+from packager.render.document import render_document
+from packager.render.settings import RenderContext
 from packager.source.mdinline import parse_inline
 from tests.conftest import COURSE_YAML, REPO, CourseFactory
 from tests.conftest import load as load_course

@@ -20,14 +20,24 @@ from packager import __version__
 from packager.i18n.catalogue import Catalogue, Entry
 from packager.i18n.messages import Message, course_messages
 from packager.i18n.pofile import write_po
-from packager.render.document import BOX_TITLES, QUESTION_HINTS
+from packager.render.settings import BOX_TITLES, QUESTION_HINTS
 from packager.source.model import Course
 from packager.sourcedate import source_date
 
 _CREATED = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.M)
 PACKAGE = Path(__file__).resolve().parents[1]
 # Python files with interface strings (``_("...")``): the shared ones, then each format's.
-SOURCE_UI = (PACKAGE / "render/document.py", PACKAGE / "source/licenses.py")
+# In the order the strings have always stood in (what was one module, render.py, first), so the
+# catalogues keep their order across a reorganisation of the code.
+SOURCE_UI = tuple(
+    PACKAGE / name
+    for name in (
+        "render/settings.py",
+        "render/document.py",
+        "render/questions.py",
+        "source/licenses.py",
+    )
+)
 
 
 def _ui_sources() -> list[Path]:

@@ -11,8 +11,9 @@ from markupsafe import Markup
 from packager import languages
 from packager.diagnostics import Diagnostic, Location, Severity, display_path
 from packager.i18n.editions import Edition
-from packager.render.document import RenderContext, render_inline_text
+from packager.render.document import render_inline_text
 from packager.render.localefmt import LocaleFormat
+from packager.render.settings import RenderContext
 from packager.source.model import FuzzyText, SourceText
 
 

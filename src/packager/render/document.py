@@ -9,124 +9,27 @@ page's language.
 from __future__ import annotations
 
 import functools
-import json
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from html import escape
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from packager.source.document import WEB_SCHEMES, Document, Question, Span, plain_text
+from packager.render.questions import QuestionRenderer
+from packager.render.settings import (
+    BOX_TITLES,
+    RenderContext,
+    fill,
+)
+from packager.source.document import Document, Span, plain_text
 from packager.source.markdown import BLOCK_OPEN, parser
 from packager.source.model import MediaCredit
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
-    """Mark a string for extraction into ``ui.pot`` without translating it here."""
-    return message
-
-
-FALLBACK_NOTE = N_("%(language)s: not translated yet")
-
-BOX_TITLES: dict[str, str] = {
-    "objectives": N_("Objectives"),
-    "key-points": N_("Key points"),
-    "activity": N_("Activity"),
-    "reflection": N_("Reflection"),
-    "definition": N_("Definition"),
-    "reading": N_("Reading"),
-    "case-study": N_("Case study"),
-    "note": N_("Note"),
-    "summary": N_("Summary"),
-    "discussion": N_("Discussion"),
-}
-QUESTION_HINTS: dict[str, str] = {
-    "single-choice": N_("Choose one answer."),
-    "multiple-response": N_("Choose every correct answer."),
-    "true-false": N_("True or false?"),
-    "short-answer": N_("Type your answer."),
-}
-
-
-@dataclass(frozen=True)
-class RenderContext:
-    """What the renderer needs besides the tokens.
-
-    ``image_sizes`` maps ``media/...`` paths to intrinsic sizes; ``credit_for`` gives a media
-    file's credit (path relative to ``media/``); ``show_credits`` puts credits under figures.
-    """
-
-    gettext: Callable[[str], str]
-    image_sizes: Mapping[str, tuple[int, int]] = field(default_factory=dict)
-    credit_for: Callable[[str], MediaCredit] | None = None
-    show_credits: bool = True
-    source_lang: str = "en"
-    source_dir: str = "ltr"
-    localized_media: Mapping[str, str] = field(default_factory=dict)
-    media_prefix: str = ""
-    page_prefix: str = ""
-    media_names: Mapping[str, str] = field(default_factory=dict)
-    questions: bool = True
-    book_page: str | None = None  # in a book (the PDF), the page this part of the book is
-    page_links: bool = True  # False: links to pages become plain text (where an LMS breaks them)
-    page_fragments: bool = True  # False: links to pages drop #anchors (an LMS cannot resolve them)
-    # In a book, the note after each passage left in the source language (paper has no hover
-    # and no preview colours): FALLBACK_NOTE translated, with the language's name in it.
-    fallback_note: str = ""
-
-    def anchor(self, name: str) -> str:
-        """An id on the page: in a book, many pages share one document, so ids carry the page's."""
-        return f"{self.book_page}--{name}" if self.book_page else name
-
-    def media_url(self, name: str) -> str:
-        """Where ``media/...`` is from the page being written: language version, renamed file
-        (``media_names``, for cartridges' safe paths) and folder prefix applied."""
-        name = self.localized_media.get(name, name)
-        return self.media_prefix + quote(self.media_names.get(name, name))
-
-    def href(self, href: str) -> str:
-        """The href to write: a page's ``.md`` is its ``.html``, media go where they are put,
-        unsafe schemes become ``#``."""
-        parts = urlsplit(href)
-        scheme = parts.scheme.lower()
-        if scheme:
-            return href if scheme in WEB_SCHEMES else "#"
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        if self.book_page is not None and (not parts.path or parts.path.endswith(".md")):
-            page = parts.path[:-3] if parts.path else self.book_page
-            return f"#{page}--{parts.fragment}" if parts.fragment else f"#page-{page}"
-        if parts.path.endswith(".md") and "/" not in parts.path:
-            fragment = fragment if self.page_fragments else ""
-            return self.page_prefix + parts.path[:-3] + ".html" + fragment
-        if parts.path.startswith("media/"):
-            return self.media_url(unquote(parts.path)) + fragment
-        return href
-
-    def fallback(self, html: str) -> str:
-        """``html`` marked as text left in the source language."""
-        marked = f'<span lang="{self.source_lang}" dir="{self.source_dir}" class="fallback">{html}</span>'
-        if self.fallback_note:
-            marked += f' <small class="fallback-note">({escape(self.fallback_note)})</small>'
-        return marked
-
-
-def alternatives(answer: str) -> list[str]:
-    """An accepted answer may list spellings separated by ``|`` (useful in translations)."""
-    return [part.strip() for part in answer.split("|") if part.strip()] or [answer.strip()]
-
-
-def fill(template: str, **values: str) -> str:
-    """Put ``values`` into ``{name}`` slots; unlike ``str.format``, a translator's stray brace
-    or ``{name.attr}`` is left as text, never evaluated or fatal."""
-    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
-
-
-class _Renderer(RendererHTML):
+class _Renderer(QuestionRenderer, RendererHTML):
     """markdown-it's HTML renderer with the packager's rules (methods named after token types)."""
 
     def __init__(self) -> None:
@@ -375,126 +278,6 @@ class _Renderer(RendererHTML):
             f'<p class="box-title" id="{box_id}"><span class="box-icon" aria-hidden="true"></span>{title}</p>\n'
             f"{body}</div>\n"
         )
-
-    def _question(
-        self, tokens: Sequence[Token], question: Question, env: EnvType, document: Document
-    ) -> str:
-        ctx = self._ctx(env)
-        _ = ctx.gettext
-        qid = ctx.anchor(question.anchor)
-        if ctx.book_page is not None:
-            return self._printed_question(tokens, question, env, document, qid)
-        prompt = self.render_blocks(tokens, question.prompt, env, document)
-        hint = escape(_(QUESTION_HINTS.get(question.kind, "")))
-        out = [
-            f'<div class="question" id="{qid}" data-kind="{escape(question.kind)}">\n',
-            f'<div class="question-prompt" id="{qid}-prompt">\n{prompt}</div>\n',
-        ]
-        answers: list[str] = []
-        if question.kind == "short-answer":
-            accepted = [
-                a
-                for o in question.options
-                for a in alternatives(plain_text(tokens[o.inline].children))
-            ]
-            out.append(
-                f'<p class="short-answer"><label for="{qid}-input">{hint}</label> '
-                f'<input type="text" id="{qid}-input" aria-describedby="{qid}-prompt" autocomplete="off" spellcheck="false" '
-                f'data-answers="{escape(json.dumps(accepted, ensure_ascii=False))}"></p>\n'
-            )
-            answers = [escape(a) for a in accepted]
-        else:
-            input_type = "checkbox" if question.kind == "multiple-response" else "radio"
-            out.append(
-                f'<fieldset class="question-options" aria-describedby="{qid}-prompt">\n'
-                f'<legend class="question-hint">{hint}</legend>\n'
-            )
-            for number, option in enumerate(question.options, start=1):
-                oid = f"{qid}-option-{number}"
-                label = self.inline_html(tokens[option.inline], env)
-                correct = " data-correct" if option.correct else ""
-                out.append(
-                    f'<div class="option"><input type="{input_type}" name="{qid}" id="{oid}"{correct}>'
-                    f' <label for="{oid}">{label}</label></div>\n'
-                )
-                if option.correct:
-                    answers.append(escape(plain_text(tokens[option.inline].children)))
-            out.append("</fieldset>\n")
-        check = escape(_("Check"))
-        out.append(
-            f'<p class="question-actions"><button type="button" class="question-check" hidden>{check}</button></p>\n'
-            f'<p class="question-result" role="status" aria-live="polite"></p>\n'
-        )
-        out.append(self._answer_details(tokens, question, answers, env, document))
-        out.append("</div>\n")
-        return "".join(out)
-
-    def _printed_question(
-        self,
-        tokens: Sequence[Token],
-        question: Question,
-        env: EnvType,
-        document: Document,
-        qid: str,
-    ) -> str:
-        """A question on paper: the prompt and the options; the answers are in the book's key."""
-        _ = self._ctx(env).gettext
-        prompt = self.render_blocks(tokens, question.prompt, env, document)
-        hint = escape(_(QUESTION_HINTS.get(question.kind, "")))
-        number = escape(_("Question %(number)s") % {"number": question.number})
-        out = [
-            f'<div class="question" id="{qid}">\n<p class="question-number">{number}</p>\n'
-            f'<div class="question-prompt">\n{prompt}</div>\n',
-            f'<p class="question-hint">{hint}</p>\n',
-        ]
-        if question.kind == "short-answer":
-            answer = escape(_("Answer:"))
-            out.append(f'<p class="answer-line">{answer} <span class="blank"></span></p>\n')
-        else:
-            items = "".join(
-                f"<li>{self.inline_html(tokens[o.inline], env)}</li>\n" for o in question.options
-            )
-            out.append(f'<ol class="options" type="A">\n{items}</ol>\n')
-        out.append("</div>\n")
-        return "".join(out)
-
-    def _answer_details(
-        self,
-        tokens: Sequence[Token],
-        question: Question,
-        answers: list[str],
-        env: EnvType,
-        document: Document,
-    ) -> str:
-        _ = self._ctx(env).gettext
-        summary = escape(_("Show the answer"))
-        if question.kind == "short-answer":
-            label = escape(_("Accepted answers:"))
-        else:
-            label = escape(_("Correct answer:") if len(answers) == 1 else _("Correct answers:"))
-        items = "".join(f"<li>{a}</li>" for a in answers)
-        body = [
-            f'<details class="question-answer"><summary>{summary}</summary>\n<p>{label}</p>\n<ul>{items}</ul>\n'
-        ]
-        explained = [
-            (number, o, self.render_blocks(tokens, o.feedback, env, document))
-            for number, o in enumerate(question.options, start=1)
-            if o.feedback
-        ]
-        if explained:
-            # Each option's feedback stands once, here; the script quotes the chosen ones' text.
-            body.append('<dl class="option-explanations">\n')
-            body.extend(
-                f"<dt>{escape(plain_text(tokens[o.inline].children))}</dt>\n"
-                f'<dd id="{question.anchor}-option-{number}-feedback">{feedback}</dd>\n'
-                for number, o, feedback in explained
-            )
-            body.append("</dl>\n")
-        general = self.render_blocks(tokens, question.feedback, env, document)
-        if general:
-            body.append(f'<div class="question-feedback">\n{general}</div>\n')
-        body.append("</details>\n")
-        return "".join(body)
 
 
 @functools.cache

@@ -10,7 +10,8 @@ from lxml import etree
 
 from packager.formats.cartridge.profile import QTI_NS, XSI, CcVersion
 from packager.formats.cartridge.xml import element
-from packager.render.document import RenderContext, alternatives, render_inline_at, render_span
+from packager.render.document import render_inline_at, render_span
+from packager.render.settings import RenderContext, alternatives
 from packager.source.document import Question, Span, plain_text
 from packager.source.model import Page
 

@@ -34,11 +34,8 @@ from packager.formats.registry import Rendered, RenderRequest
 from packager.formats.site import STATICS as SITE_STATICS
 from packager.i18n.editions import Edition, is_language_variant, localized_media
 from packager.render.context import template_context, template_problem
-from packager.render.document import (
-    RenderContext,
-    render_document,
-    render_inline_text,
-)
+from packager.render.document import render_document, render_inline_text
+from packager.render.settings import RenderContext
 from packager.render.templates import environment, find_static, search_path
 from packager.source.licenses import badge_svg
 from packager.source.media import image_size

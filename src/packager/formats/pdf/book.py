@@ -37,13 +37,8 @@ from packager.formats.registry import Rendered, RenderRequest
 from packager.i18n import locales
 from packager.i18n.editions import Edition, is_language_variant, localized_media
 from packager.render.context import template_context, template_problem
-from packager.render.document import (
-    FALLBACK_NOTE,
-    RenderContext,
-    render_document,
-    render_inline_at,
-    render_span,
-)
+from packager.render.document import render_document, render_inline_at, render_span
+from packager.render.settings import FALLBACK_NOTE, RenderContext
 from packager.render.templates import environment, find_static, search_path
 from packager.source.document import Question, plain_text
 from packager.source.licenses import badge_svg
