@@ -221,3 +221,14 @@ def test_the_command_line_starts_without_the_heavy_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_every_module_is_in_the_architecture_guide() -> None:
+    """docs/architecture.md stays true: each module has its line in the table."""
+    guide = (PACKAGE.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = [
+        path.relative_to(PACKAGE).as_posix()
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.name != "__init__.py" and f"`{path.relative_to(PACKAGE).as_posix()}`" not in guide
+    ]
+    assert missing == []
