@@ -44,15 +44,17 @@ class Edition:
         return self.course.language
 
 
-def message_keys(course: Course) -> set[tuple[str | None, str]]:
-    return {(m.context, m.msgid) for m in course_messages(course)}
+Key = tuple[str | None, str]
 
 
-def _title_key(course: Course) -> tuple[str | None, str] | None:
-    for message in course_messages(course):
-        if message.where == "meta" and message.kind == "course title":
-            return (message.context, message.msgid)
-    return None
+def _message_keys(course: Course) -> tuple[set[Key], Key | None]:
+    """Every message's key, and the course title's (extracted once for all languages)."""
+    messages = course_messages(course)
+    title = next(
+        ((m.context, m.msgid) for m in messages if m.where == "meta" and m.kind == "course title"),
+        None,
+    )
+    return {(m.context, m.msgid) for m in messages}, title
 
 
 def editions(
@@ -69,21 +71,29 @@ def editions(
     still read, since whether a language is published shows on every page (the language
     switcher), but only the wanted languages are translated; the others get their title alone.
     """
-    keys: set[tuple[str | None, str]] | None = None  # worked out only if a translation exists
-    title_key: tuple[str | None, str] | None = None
+    keys: set[Key] | None = None  # worked out only if a translation exists
+    title_key: Key | None = None
     found: list[tuple[str, Course, UiCatalogue, float, TranslationCredit | None, bool]] = []
     for lang in course.languages:
         # A language's problems fail the build only if it is published: a draft below the
         # gate may be in any state, and its problems are warnings.
         own = Problems()
-        catalogue = language_catalogue(project, course.id, lang, own, allow_fuzzy=preview)
+        complete = wanted is None or lang in wanted
+        if keys is None:
+            keys, title_key = _message_keys(course)
+        catalogue = language_catalogue(
+            project,
+            course.id,
+            lang,
+            own,
+            allow_fuzzy=preview,
+            only=None if complete else frozenset({title_key} if title_key else ()),
+        )
         if catalogue is None:
             # No file, or one no gettext tool can read (syntax, encoding, duplicates): whether
             # the language would be published is unknowable, and the file is broken either way.
             problems.extend(own)
             continue
-        if keys is None:
-            keys = message_keys(course)
         _check_stale(catalogue.lookup, keys, course.id, own)
         share = sum(1 for key in keys if key in catalogue.lookup) / len(keys) if keys else 1.0
         if share * 100 < course.min_translated:
@@ -95,7 +105,6 @@ def editions(
             )
             _downgrade(own, problems)
             continue
-        complete = wanted is None or lang in wanted
         if complete:
             translated = translate_course(course, catalogue.lookup, own)
             refused = {d.location for d in own.errors}
@@ -107,8 +116,6 @@ def editions(
                 translated = translate_course(course, usable, Problems())
             problems.extend(own)
         else:  # not asked for: its title for the catalogue page, nothing else
-            if title_key is None:
-                title_key = _title_key(course)
             refused = {d.location for d in own.errors}  # the catalogue's own checks
             usable = {k: t for k, t in catalogue.lookup.items() if t.location not in refused}
             title = translate_title(course, title_key, usable)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from gettext import NullTranslations
 from pathlib import Path
 
@@ -205,9 +205,19 @@ class LanguageCatalogue:
 
 
 def language_catalogue(
-    project: Path, domain: str, lang: str, problems: Problems, *, allow_fuzzy: bool = False
+    project: Path,
+    domain: str,
+    lang: str,
+    problems: Problems,
+    *,
+    allow_fuzzy: bool = False,
+    only: frozenset[tuple[str | None, str]] | None = None,
 ) -> LanguageCatalogue | None:
-    """The translations of ``domain`` into ``lang`` (``pt-BR`` also reads ``pt``); None if none."""
+    """The translations of ``domain`` into ``lang`` (``pt-BR`` also reads ``pt``); None if none.
+
+    ``only``: check only these entries' translations (a language a build does not render needs
+    its title alone, and checking every translation is most of the cost of reading one).
+    """
     lookup: dict[tuple[str | None, str], Translation] = {}
     credit: TranslationCredit | None = None
     main = ""
@@ -220,7 +230,12 @@ def language_catalogue(
         if catalogue is None:
             continue
         check_header(catalogue, tag, shown, problems)
-        check_catalogue(catalogue, shown, problems, markdown=domain != UI_DOMAIN)
+        checked = catalogue
+        if only is not None:
+            checked = replace(
+                catalogue, entries=tuple(e for e in catalogue.entries if e.key in only)
+            )
+        check_catalogue(checked, shown, problems, markdown=domain != UI_DOMAIN)
         main = shown
         for entry in catalogue.active:
             if entry.msgstr and (allow_fuzzy or not entry.fuzzy) and entry.msgid_plural is None:
