@@ -130,6 +130,72 @@ def test_quiz_answers_and_scores_match_the_source(sample_editions) -> None:  # t
         assert positive == [n for n, o in enumerate(question.options) if o.correct], question.number
 
 
+# -- what survives the importers (issue 16): read back as Moodle and cc2olx read ------------
+
+
+def _moodle_body(html: str) -> str:
+    """What Moodle's converter keeps of a webcontent page (backup/cc/entities.class.php,
+    prepare_content): the inside of <body> only."""
+    found = re.search(r"<body[^>]*>(.+)</body>", html, re.S | re.I)
+    assert found
+    return found.group(1)
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.3"])
+def test_language_and_direction_survive_on_every_text(sample_editions, version: str) -> None:  # type: ignore[no-untyped-def]
+    for edition in sample_editions:
+        lang = edition.lang
+        direction = "rtl" if lang == "ar" else "ltr"
+        wrapper = f'<div lang="{lang}" dir="{direction}">'
+        files = cartridge_files(edition, REPO, VERSIONS[version])
+        pages = [name for name in files if name.startswith("pages/")]
+        assert len(pages) == len(edition.course.pages) + 2  # the home page and the credits
+        for name in pages:
+            body = _moodle_body(files[name].decode())
+            assert body.lstrip().startswith(f'<div class="cartridge-page" lang="{lang}"'), name
+            assert f'dir="{direction}"' in body.split(">", 1)[0], name
+        topic = etree.fromstring(files["dt_share-your-view/topic.xml"])
+        assert topic[-1].text.startswith(wrapper)
+        texts = etree.fromstring(files["qz_quiz/assessment.xml"]).iterfind(
+            ".//q:mattext", {"q": QTI_NS}
+        )
+        assert all(t.text.startswith(wrapper) and t.text.endswith("</div>") for t in texts)
+
+
+def test_questions_are_named_after_their_prompts(sample_editions) -> None:  # type: ignore[no-untyped-def]
+    """Moodle names a question after the item's title; "Question 1" in every quiz is no name."""
+    from packager.formats.cartridge.qti import question_name
+
+    for edition in sample_editions:
+        root = etree.fromstring(
+            cartridge_files(edition, REPO, VERSIONS["1.1"])["qz_quiz/assessment.xml"]
+        )
+        names = [item.get("title") for item in root.iterfind(".//q:item", {"q": QTI_NS})]
+        assert len(set(names)) == len(names) == 6, edition.lang
+        assert all(0 < len(name) <= 80 and "<" not in name for name in names), names
+    assert question_name("<p>Short <em>one</em>?</p>") == "Short one?"
+    long = "word " * 30
+    assert question_name(long) == " ".join(["word"] * 15) + "…"
+    assert question_name("字" * 100) == "字" * 79 + "…"
+
+
+def test_every_item_under_the_root_is_a_named_folder(sample_editions) -> None:  # type: ignore[no-untyped-def]
+    """Moodle makes a section of each item under the root: the course home and the credits share
+    the first folder, so the credits are no section of their own."""
+    ns = {"cp": VERSIONS["1.1"].namespace}
+    manifest = etree.fromstring(
+        cartridge_files(sample_editions[0], REPO, VERSIONS["1.1"])["imsmanifest.xml"]
+    )
+    (root,) = manifest.iterfind(".//cp:organization/cp:item", ns)
+    tops = root.findall("cp:item", ns)
+    assert len(tops) == len(sample_editions[0].course.modules) + 1
+    assert all(
+        top.get("identifierref") is None and top.find("cp:title", ns) is not None for top in tops
+    )
+    first = [item.get("identifierref") for item in tops[0].findall("cp:item", ns)]
+    assert first == ["R_index", "R_credits"]
+
+
 def test_two_builds_give_identical_cartridges(make_course: CourseFactory, tmp_path: Path) -> None:
     project = make_course()
     digests = []

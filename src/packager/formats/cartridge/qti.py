@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import lxml.html
 from lxml import etree
 
 from packager.formats.cartridge.profile import QTI_NS, XSI, CcVersion
@@ -16,19 +17,23 @@ from packager.source.document import Question, Span, plain_text
 from packager.source.model import Page
 
 SCORE_MAX = "100"
+NAME_LENGTH = 80  # a question's name in an LMS's question bank: the prompt's start
 
 
 @dataclass(frozen=True)
 class QtiTexts:
     """How a quiz's texts are rendered: the version's strings, the interface language, and the
     contexts for the introduction, prompts and options, and feedback (which may not link to
-    pages: Moodle rewrites $IMS-CC-FILEBASE$ in a question's text only)."""
+    pages: Moodle rewrites $IMS-CC-FILEBASE$ in a question's text only), and the edition's
+    language and direction, which every text carries."""
 
     version: CcVersion
     gettext: Callable[[str], str]
     quiz: RenderContext
     descriptor: RenderContext
     feedback: RenderContext
+    lang: str = "en"
+    dir: str = "ltr"
 
 
 def assessment(page: Page, texts: QtiTexts) -> etree._Element:
@@ -49,7 +54,7 @@ def assessment(page: Page, texts: QtiTexts) -> etree._Element:
     intro = render_span(page.document, Span(0, first), texts.quiz).strip()
     if intro:
         flow = element(element(assessment, f"{q}presentation_material"), f"{q}flow_mat")
-        _mattext(element(flow, f"{q}material"), intro)
+        _mattext(element(flow, f"{q}material"), intro, texts)
     section = element(assessment, f"{q}section", ident=f"S_{page.id}")
     for question in page.document.questions:
         _item(section, page, question, texts)
@@ -60,8 +65,8 @@ def _item(section: etree._Element, page: Page, question: Question, texts: QtiTex
     q = f"{{{QTI_NS}}}"
     document = page.document
     ident = f"Q_{page.id}_{question.number}"
-    title = texts.gettext("Question %(number)s") % {"number": question.number}
-    item = element(section, f"{q}item", ident=ident, title=title)
+    prompt = render_span(document, question.prompt, texts.descriptor)
+    item = element(section, f"{q}item", ident=ident, title=question_name(prompt))
     profiles = {
         "single-choice": "cc.multiple_choice.v0p1",
         "multiple-response": "cc.multiple_response.v0p1",
@@ -73,10 +78,7 @@ def _item(section: etree._Element, page: Page, question: Question, texts: QtiTex
         {"cc_profile": profiles[question.kind], "cc_weighting": "1"},
     )
     presentation = element(item, f"{q}presentation")
-    _mattext(
-        element(presentation, f"{q}material"),
-        render_span(document, question.prompt, texts.descriptor),
-    )
+    _mattext(element(presentation, f"{q}material"), prompt, texts)
     response = "response1"
     if question.kind == "true-false":
         # Moodle reads a true/false item by these two idents; the True option comes first.
@@ -100,6 +102,7 @@ def _item(section: etree._Element, page: Page, question: Question, texts: QtiTex
             _mattext(
                 element(choice_label, f"{q}material"),
                 render_inline_at(document, option.inline, texts.descriptor),
+                texts,
             )
     # The layout of Moodle's own exporter, which Moodle and cc2olx read back: general feedback
     # (continue), then the scoring condition (stop) with the right answer's feedback, then
@@ -175,7 +178,20 @@ def _item(section: etree._Element, page: Page, question: Question, texts: QtiTex
         )
     for identifier, html in feedback:
         flow = element(element(item, f"{q}itemfeedback", ident=identifier), f"{q}flow_mat")
-        _mattext(element(flow, f"{q}material"), html)
+        _mattext(element(flow, f"{q}material"), html, texts)
+
+
+def question_name(prompt_html: str) -> str:
+    """The item's title: Moodle names the question after it (and, without one, "Question 1..n",
+    the same in every quiz), so it is the prompt's opening words as plain text."""
+    text = lxml.html.fragment_fromstring(prompt_html, create_parent="div").text_content()
+    text = " ".join(text.split())
+    if len(text) <= NAME_LENGTH:
+        return text
+    cut = text[: NAME_LENGTH - 1]
+    if " " in cut:  # whole words where the script has spaces
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def metadata(parent: etree._Element, fields: Mapping[str, str]) -> None:
@@ -187,5 +203,8 @@ def metadata(parent: etree._Element, fields: Mapping[str, str]) -> None:
         element(field, f"{q}fieldentry", entry)
 
 
-def _mattext(material: etree._Element, html: str) -> None:
-    element(material, f"{{{QTI_NS}}}mattext", html, texttype="text/html")
+def _mattext(material: etree._Element, html: str, texts: QtiTexts) -> None:
+    """A text in the language's direction: importers drop the document's ``lang`` and ``dir``,
+    so each text carries them on a ``<div>``, which Moodle's and cc2olx's readers keep."""
+    wrapped = f'<div lang="{texts.lang}" dir="{texts.dir}">{html}</div>'
+    element(material, f"{{{QTI_NS}}}mattext", wrapped, texttype="text/html")

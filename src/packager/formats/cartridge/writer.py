@@ -112,8 +112,15 @@ class _Cartridge:
         # Moodle rewrites $IMS-CC-FILEBASE$ in a question's text only: links in feedback to
         # other pages would break, so there they are plain text.
         self.feedback_ctx = replace(self.descriptor_ctx, page_links=False)
+        self.dir = languages.direction(self.lang)
         self.qti = QtiTexts(
-            version, self.gettext, self.quiz_ctx, self.descriptor_ctx, self.feedback_ctx
+            version,
+            self.gettext,
+            self.quiz_ctx,
+            self.descriptor_ctx,
+            self.feedback_ctx,
+            lang=self.lang,
+            dir=self.dir,
         )
 
     # -- text -----------------------------------------------------------------------------
@@ -218,6 +225,8 @@ class _Cartridge:
             forum = page.forum_url or self.course.forum_url
             if forum:
                 html += f'<p><a href="{escape(forum)}">{escape(forum)}</a></p>'
+            # The topic's text has no document around it to say its language and direction.
+            html = f'<div lang="{self.lang}" dir="{self.dir}">{html}</div>'
             element(root, f"{{{v.discussion_ns}}}text", html, texttype="text/html")
             self.files[path] = _xml(root)
             self.resources.append(
@@ -309,8 +318,15 @@ class _Cartridge:
             structure="rooted-hierarchy",
         )
         top = element(organization, f"{ns}item", identifier="I_root")
-        home = element(top, f"{ns}item", identifier="I_home", identifierref="R_index")
+        # Course home and credits share the first folder: each item directly under the root
+        # becomes a section of its own in Moodle (and a chapter in Open edX), and the credits
+        # are no module. Moodle makes the first one its general section.
+        general = element(top, f"{ns}item", identifier="I_general")
+        element(general, f"{ns}title", course.title)
+        home = element(general, f"{ns}item", identifier="I_home", identifierref="R_index")
         element(home, f"{ns}title", self._("Course home"))
+        credits = element(general, f"{ns}item", identifier="I_credits", identifierref="R_credits")
+        element(credits, f"{ns}title", self._("Credits"))
         for number, (title, entries) in enumerate(modules, start=1):
             folder = element(top, f"{ns}item", identifier=f"I_module_{number}")
             element(folder, f"{ns}title", title)
@@ -319,8 +335,6 @@ class _Cartridge:
                     folder, f"{ns}item", identifier=f"I_{target[2:]}", identifierref=target
                 )
                 element(item, f"{ns}title", page_title)
-        credits = element(top, f"{ns}item", identifier="I_credits", identifierref="R_credits")
-        element(credits, f"{ns}title", self._("Credits"))
         resources = element(root, f"{ns}resources")
         for resource in self.resources:
             attrs = {"identifier": resource.identifier, "type": resource.type}
