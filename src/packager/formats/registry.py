@@ -128,3 +128,14 @@ register(
 )
 register(Format("pdf", "PDF", "PDF", "packager.formats.pdf.book", "pdf", group=1, own_job=True))
 register(Format("epub", "EPUB", "EPUB", "packager.formats.epub.book", "epub", group=1))
+register(
+    Format(
+        "olx",
+        "Open edX",
+        "Open edX course (OLX)",
+        "packager.formats.olx.course",
+        "olx.tar.gz",
+        group=2,
+        offered="an Open edX course export",
+    )
+)
