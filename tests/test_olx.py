@@ -371,3 +371,20 @@ def test_the_build_writes_the_export_beside_the_other_outputs(sample_project: Pa
     first = path.read_bytes()
     run(BuildOptions(project=sample_project, out=out, formats=("olx",), langs=("ar",), force=True))
     assert path.read_bytes() == first
+
+
+def test_check_command_on_an_export(exports: dict[str, bytes], tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    good = tmp_path / "ar.olx.tar.gz"
+    good.write_bytes(exports["ar"])
+    result = run("check", str(good), cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.strip() == "ok: 1 Open edX export"
+    bad = tmp_path / "bad.tar.gz"
+    bad.write_bytes(_tar([("course/../../x", b"", b"")]))
+    result = run("check", str(bad), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{bad}:1:1: error[olx-path]: the entry 'course/../../x' points outside the archive"
+    )
+    assert "Traceback" not in result.stderr
