@@ -63,7 +63,8 @@ def new_command(
 @project_option
 @click.pass_obj
 def check_command(state: State, courses: tuple[str, ...], strict: bool, project: Path) -> None:
-    """Check COURSES (default: all) and their translations, or cartridges (PATH.imscc).
+    """Check COURSES (default: all) and their translations, or cartridges (PATH.imscc) and
+    Open edX course exports (PATH.tar.gz).
 
     Nothing is written. A cartridge is validated against the official Common Cartridge schemas
     and the profile rules LMS importers rely on, offline and without unpacking it.
@@ -83,7 +84,11 @@ def check_command(state: State, courses: tuple[str, ...], strict: bool, project:
     if problems.fails(strict):
         sys.exit(EXIT_INPUT)
     if not state.quiet:
-        parts = [plural(len(cartridges), "cartridge")] if cartridges else []
+        exports = sum(c.endswith(".tar.gz") for c in cartridges)
+        parts = (
+            [plural(len(cartridges) - exports, "cartridge")] if len(cartridges) > exports else []
+        )
+        parts += [plural(exports, "Open edX export")] if exports else []
         if found:
             sources = [e for e in found if e.lang == e.course.language]
             pages = sum(len(e.course.pages) for e in sources)
@@ -106,6 +111,11 @@ def _check_cartridge_file(path: Path, problems: Problems) -> None:
         data = path.read_bytes()
     except OSError as exc:
         problems.error(Location(shown), "unreadable", f"cannot read the file: {exc.strerror}")
+        return
+    if shown.endswith(".tar.gz"):  # an Open edX course export (OLX)
+        from packager.formats.olx.container import check_olx
+
+        check_olx(data, shown, problems)
         return
     from packager.formats.cartridge.check import check_cartridge
 

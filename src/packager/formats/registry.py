@@ -162,3 +162,14 @@ register(
         offered="an EPUB e-book",
     )
 )
+register(
+    Format(
+        "olx",
+        "Open edX",
+        "Open edX course (OLX)",
+        "packager.formats.olx.course",
+        "olx.tar.gz",
+        group=PLATFORM,
+        offered="an Open edX course export",
+    )
+)

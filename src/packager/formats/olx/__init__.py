@@ -1,0 +1,2 @@
+"""The Open edX course export (OLX): the course (``course.py``), its problems (``problems.py``),
+the reproducible ``.tar.gz`` and its structural check (``container.py``)."""
