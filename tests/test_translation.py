@@ -518,8 +518,9 @@ def test_translation_checks(make_course: CourseFactory, msgstr: str, message: st
     )
     problems = Problems()
     check_all(project, (), problems)
-    errors = [d for d in problems.sorted() if d.severity is Severity.ERROR]
-    assert [d.format().split(": ", 1)[1] for d in errors] == [message]
+    # The fixture's figure has no credit entry: that warning is not what this test is about.
+    found = [d for d in problems.sorted() if d.code != "uncredited-media"]
+    assert [d.format().split(": ", 1)[1] for d in found] == [message]
 
 
 def test_right_to_left_languages(make_course: CourseFactory) -> None:
