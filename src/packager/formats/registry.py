@@ -128,3 +128,25 @@ register(
 )
 register(Format("pdf", "PDF", "PDF", "packager.formats.pdf.book", "pdf", group=1, own_job=True))
 register(Format("epub", "EPUB", "EPUB", "packager.formats.epub.book", "epub", group=1))
+register(
+    Format(
+        "scorm12",
+        "SCORM 1.2",
+        "SCORM 1.2",
+        "packager.formats.scorm.scorm12",
+        "scorm12.zip",
+        group=2,
+        offered="SCORM 1.2",
+    )
+)
+register(
+    Format(
+        "scorm2004",
+        "SCORM 2004",
+        "SCORM 2004",
+        "packager.formats.scorm.scorm2004",
+        "scorm2004.zip",
+        group=2,
+        offered="SCORM 2004 packages",
+    )
+)

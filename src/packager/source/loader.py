@@ -37,6 +37,7 @@ from packager.source.mdinline import parse_inline
 from packager.source.media import MediaFiles, image_size_problem, svg_problem
 from packager.source.model import Author, Course, MediaCredit, Module, Page, PageKind
 from packager.source.names import file_name_problem, hidden_character, visible
+from packager.source.tracking import read_tracking
 from packager.source.yamlsource import YamlNode, parse_yaml, text_lines
 
 RESERVED_PAGES = frozenset({"index", "credits"})
@@ -69,6 +70,7 @@ COURSE_OPTIONAL = (
     "media",
     "min_translated",
     "cc_version",
+    "scorm",
 )
 PAGE_REQUIRED = ("title", "duration")
 PAGE_OPTIONAL = ("kind", "objectives", "url", "forum_url")
@@ -217,6 +219,7 @@ class _CourseReader:
         description = read_str(node.get("description"), p, "description")
         version = read_str(node.get("version"), p, "version")
         authors = self._authors(node.get("authors"))
+        tracking = read_tracking(node.get("scorm"), p)
         if None in (title, description, version, hours, language, license_) or modules is None:
             return None
         assert title and description and version and hours is not None and language and license_
@@ -243,6 +246,7 @@ class _CourseReader:
             text_lines=text_lines(node),
             min_translated=min_translated or 0,
             cc_version=self._cc_version(node.get("cc_version")),
+            tracking=tracking,
         )
 
     def _items(self, node: YamlNode | None, name: str) -> tuple[YamlNode, ...]:
