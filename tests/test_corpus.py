@@ -199,6 +199,29 @@ CASES = [
         (f"{Y}:13:1: error[unknown-key]: unknown key 'colour' in course.yaml",),
     ),
     Case(
+        "scorm-completion",
+        "course",
+        {"course.yaml": COURSE_YAML + "scorm:\n  completion: last-pages\n"},
+        (
+            f"{Y}:14:15: error[scorm-completion]: completion is 'last-page' or 'every-page',"
+            " not 'last-pages' (did you mean 'last-page'?)",
+        ),
+    ),
+    Case(
+        "scorm-pass-mark",
+        "course",
+        {"course.yaml": COURSE_YAML + "scorm:\n  pass_mark: 120\n"},
+        (f"{Y}:14:14: error[range]: 'pass_mark' is a percentage, from 0 to 100",),
+    ),
+    Case(
+        "scorm-unknown-key",
+        "course",
+        {"course.yaml": COURSE_YAML + "scorm:\n  passmark: 50\n"},
+        (
+            f"{Y}:14:3: error[unknown-key]: unknown key 'passmark' in scorm (did you mean 'pass_mark'?)",
+        ),
+    ),
+    Case(
         "misspelt-key",
         "course",
         {"course.yaml": yaml("title: Demo course\n", "titel: Demo course\n")},

@@ -173,3 +173,25 @@ register(
         offered="an Open edX course export",
     )
 )
+register(
+    Format(
+        "scorm12",
+        "SCORM 1.2",
+        "SCORM 1.2",
+        "packager.formats.scorm.scorm12",
+        "scorm12.zip",
+        group=PLATFORM,
+        offered="SCORM 1.2",
+    )
+)
+register(
+    Format(
+        "scorm2004",
+        "SCORM 2004",
+        "SCORM 2004",
+        "packager.formats.scorm.scorm2004",
+        "scorm2004.zip",
+        group=PLATFORM,
+        offered="SCORM 2004 packages",
+    )
+)

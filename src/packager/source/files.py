@@ -45,6 +45,7 @@ COURSE_OPTIONAL = (
     "media",
     "min_translated",
     "cc_version",
+    "scorm",
 )
 
 PAGE_REQUIRED = ("title", "duration")

@@ -38,6 +38,7 @@ from packager.source.media import MediaFiles
 from packager.source.model import Author, Course
 from packager.source.names import visible
 from packager.source.outline import OutlineReader
+from packager.source.tracking import read_tracking
 from packager.source.yamlsource import YamlNode, parse_yaml, text_lines
 
 
@@ -141,6 +142,7 @@ class _CourseReader(OutlineReader, MediaReader):
         description = read_str(node.get("description"), p, "description")
         version = read_str(node.get("version"), p, "version")
         authors = self._authors(node.get("authors"))
+        tracking = read_tracking(node.get("scorm"), p)
         if None in (title, description, version, hours, language, license_) or modules is None:
             return None
         assert title and description and version and hours is not None and language and license_
@@ -167,6 +169,7 @@ class _CourseReader(OutlineReader, MediaReader):
             text_lines=text_lines(node),
             min_translated=min_translated or 0,
             cc_version=self._cc_version(node.get("cc_version")),
+            tracking=tracking,
         )
 
     def _authors(self, node: YamlNode | None) -> tuple[Author, ...]:

@@ -102,6 +102,19 @@ class Module:
         return sum(page.duration for page in self.pages)
 
 
+#: When a SCORM package reports the course completed: the last page of the outline is reached,
+#: or every page has been seen (over all the learner's sessions).
+COMPLETION_RULES = ("last-page", "every-page")
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """course.yaml's ``scorm`` settings: what a SCORM package reports to the platform."""
+
+    completion: str = "last-page"  # one of COMPLETION_RULES
+    pass_mark: int = 80  # percent of the quiz's questions answered right, to pass
+
+
 @dataclass(frozen=True)
 class Course:
     """A whole course, validated. ``root`` is the course folder.
@@ -133,6 +146,7 @@ class Course:
     translations: tuple[TranslationCredit, ...] = ()
     min_translated: int = 0
     cc_version: str | None = None
+    tracking: Tracking = Tracking()
 
     @functools.cached_property
     def pages(self) -> tuple[Page, ...]:

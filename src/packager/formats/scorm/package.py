@@ -1,0 +1,120 @@
+"""What SCORM 1.2 and 2004 packages share: the site's files, the launch page, the zip, the check.
+
+A package is one SCO: ``scorm.html`` launches, holds the course's HTML site (the very pages of
+``formats/site.py``, without the language switcher: a package holds one language) in a frame, and
+runs ``assets/scorm.js``, which talks to the platform. One SCO, because the platform keeps one
+learner record per launched item: the learner's place, completion over the pages and the quiz's
+score belong to one record, and the pages' own links (previous, next, contents) keep working.
+The outline is the site's navigation, and the manifest lists the pages in its order.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from urllib.parse import quote
+
+import jinja2
+
+from packager import languages
+from packager.diagnostics import Diagnostic, InputError, Location, Severity
+from packager.formats import site
+from packager.formats.archive import zip_time
+from packager.formats.registry import Rendered, RenderRequest
+from packager.formats.scorm.schemas import manifest_errors, schema_files
+from packager.i18n.editions import Edition
+from packager.render.context import template_problem
+from packager.render.templates import environment, find_static, search_path
+from packager.source.model import PageKind
+
+TEMPLATES = (*site.TEMPLATES, "scorm.html")
+STATICS = (*site.STATICS, "scorm.js")
+LAUNCH = "scorm.html"
+MANIFEST = "imsmanifest.xml"
+
+#: A manifest's bytes from the edition and the package's content files (sorted paths).
+ManifestWriter = Callable[[Edition, list[str]], bytes]
+
+_QUESTION = re.compile(rb'<div class="question" id="([^"]+)"')
+
+
+def package(request: RenderRequest, version: str, manifest: ManifestWriter) -> bytes:
+    """The zip: the site, the launch page and script, the manifest and the version's XSDs."""
+    edition = request.edition
+    course = edition.course
+    files = site.site_files(edition, request.project, (edition.lang,))
+    folders = search_path(request.project, course.root)
+    quiz = {}
+    for page in course.pages:
+        ids = [m.decode() for m in _QUESTION.findall(files[page.filename])]
+        if page.kind is PageKind.QUIZ and ids:
+            quiz[page.filename] = ids
+    config = {
+        "version": version,
+        "pages": [page.filename for page in course.pages],
+        "completion": course.tracking.completion,
+        "passMark": course.tracking.pass_mark,
+        "quiz": quiz,
+    }
+    env = environment(folders, edition.ui, sandboxed=(course.root / "templates").is_dir())
+    try:
+        launch = env.get_template(LAUNCH).render(
+            course=course, lang=edition.lang, dir=languages.direction(edition.lang), config=config
+        )
+    except jinja2.TemplateError as exc:
+        raise InputError([template_problem(exc, request.project)]) from None
+    files[LAUNCH] = launch.encode("utf-8")
+    files["assets/scorm.js"] = find_static(folders, "scorm.js").read_bytes()
+    content = sorted(files)
+    files[MANIFEST] = manifest(edition, content)
+    files |= schema_files(version)
+    return _zip(files, zip_time(course))
+
+
+def file_href(path: str) -> str:
+    """A package path as the manifest's ``href`` (a URI reference)."""
+    return quote(path, safe="/-._~")
+
+
+def has_quiz(edition: Edition) -> bool:
+    return any(page.kind is PageKind.QUIZ for page in edition.course.pages)
+
+
+def _zip(files: dict[str, bytes], when: tuple[int, int, int, int, int, int]) -> bytes:
+    """Sorted entries, fixed times and modes: the same bytes for the same course."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            archive.writestr(info, files[name], compresslevel=9)
+    return buffer.getvalue()
+
+
+def check_package(
+    output: Rendered, request: RenderRequest, version: str, suffix: str
+) -> list[Diagnostic]:
+    """The manifest against ADL's schemas, and every file it lists present in the package."""
+    assert isinstance(output, bytes)
+    edition = request.edition
+    shown = f"{edition.course.id}-{edition.lang}.{suffix}"
+    with zipfile.ZipFile(io.BytesIO(output)) as archive:
+        names = set(archive.namelist())
+        data = archive.read(MANIFEST) if MANIFEST in names else b""
+    if not data:
+        return [Diagnostic(Location(shown), Severity.ERROR, "scorm", f"no {MANIFEST}")]
+    where = f"{shown}/{MANIFEST}"
+    found = [
+        Diagnostic(Location(where, line), Severity.ERROR, "scorm", message)
+        for line, message in manifest_errors(data, version)
+    ]
+    present = {file_href(n) for n in names}
+    for href in re.findall(rb'<file href="([^"]+)"', data):
+        if href.decode() not in present:
+            message = f"the manifest lists {href.decode()}, which is not in the package"
+            found.append(Diagnostic(Location(where), Severity.ERROR, "scorm", message))
+    return found
