@@ -1,0 +1,182 @@
+"""Translation memory (issue 20): init and update reuse what the project or a file translated."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from packager.diagnostics import Problems
+from packager.i18n.catalogue import Entry
+from packager.i18n.locales import catalogue_path
+from packager.i18n.workflow import init, update
+from tests.conftest import COURSE_YAML, CourseFactory
+from tests.test_cli import run
+from tests.test_pofile import _without_unknown_flags
+from tests.test_translation import _catalogue, _course, _edit_entries, _fill
+
+SHARED = """\
+---
+title: Introduction
+duration: 10
+---
+
+## First section
+
+Open licences let *anyone* reuse the material.
+
+- Reuse it.
+- Adapt it to your class.
+"""
+
+
+def _upper(text: str) -> str:
+    return text.upper() if text else text
+
+
+def _two_courses(make_course: CourseFactory, second_intro: str = SHARED) -> Path:
+    """``demo`` translated into French (upper case), and ``other`` beside it, not yet started."""
+    yaml_text = COURSE_YAML.replace("license: CC-BY-4.0", "license: CC-BY-4.0\nlanguages: [fr]")
+    project = make_course({"course.yaml": yaml_text, "pages/intro.md": SHARED})
+    problems = Problems()
+    init(project, _course(project), "fr", problems)
+    _fill(catalogue_path(project, "fr", "demo"), project, _upper)
+    make_course(
+        {
+            "course.yaml": yaml_text.replace("id: demo", "id: other"),
+            "pages/intro.md": second_intro,
+        },
+        course_id="other",
+    )
+    return project
+
+
+def _entries(project: Path, domain: str = "other") -> dict[str, Entry]:
+    catalogue = _catalogue(catalogue_path(project, "fr", domain), project)
+    return {e.msgid: e for e in catalogue.active}
+
+
+def _gnu_identity(path: Path) -> None:
+    """The file is as GNU gettext writes it, and msgfmt accepts it."""
+    if shutil.which("msgcat") is None:
+        pytest.skip("GNU gettext is not installed")
+    text = path.read_text(encoding="utf-8")
+    gnu = subprocess.run(["msgcat", str(path)], capture_output=True, text=True, check=True)
+    assert gnu.stdout == _without_unknown_flags(text)
+    check = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
+
+
+def test_init_translates_paragraphs_another_course_translated(make_course: CourseFactory) -> None:
+    project = _two_courses(make_course)
+    problems = Problems()
+    written = init(project, _course(project, "other"), "fr", problems)
+    assert not problems.errors
+    entries = _entries(project)
+    shared = entries["Open licences let *anyone* reuse the material."]
+    assert shared.msgstr == "OPEN LICENCES LET *ANYONE* REUSE THE MATERIAL."
+    assert not shared.fuzzy
+    assert entries["Adapt it to your class."].msgstr == "ADAPT IT TO YOUR CLASS."
+    assert written[0].memory is not None and written[0].memory.exact == len(entries)
+    _gnu_identity(catalogue_path(project, "fr", "other"))
+
+
+def test_a_changed_word_gives_a_fuzzy_translation_with_the_previous_text(
+    make_course: CourseFactory,
+) -> None:
+    changed = SHARED.replace("reuse the material", "reuse the materials")
+    project = _two_courses(make_course, changed)
+    init(project, _course(project, "other"), "fr", Problems())
+    entry = _entries(project)["Open licences let *anyone* reuse the materials."]
+    assert entry.fuzzy
+    assert entry.msgstr == "OPEN LICENCES LET *ANYONE* REUSE THE MATERIAL."
+    assert entry.previous_msgid == "Open licences let *anyone* reuse the material."
+    path = catalogue_path(project, "fr", "other")
+    assert '#| msgid "Open licences let *anyone* reuse the material."' in path.read_text()
+    _gnu_identity(path)
+
+
+def test_update_fills_new_messages_but_never_over_a_persons_translation(
+    make_course: CourseFactory,
+) -> None:
+    project = _two_courses(make_course)
+    problems = Problems()
+    init(project, _course(project, "other"), "fr", problems)
+    path = catalogue_path(project, "fr", "other")
+    # A person translates one message their own way and empties another.
+    own = {"Reuse it.": "Réutilisez-le.", "Adapt it to your class.": ""}
+    _edit_entries(path, project, lambda e: replace(e, msgstr=own.get(e.msgid, e.msgstr)))
+    written = update(project, [_course(project), _course(project, "other")], problems)
+    assert not problems.errors
+    entries = _entries(project)
+    assert entries["Reuse it."].msgstr == "Réutilisez-le."
+    assert entries["Adapt it to your class."].msgstr == "ADAPT IT TO YOUR CLASS."
+    memory = {w.path: w.memory for w in written}[path]
+    assert memory is not None and (memory.exact, memory.near) == (1, 0)
+    _gnu_identity(path)
+
+
+MDPO_MEMORY = """\
+msgid ""
+msgstr ""
+"Language: fr\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "- Reuse it.\\n- Adapt it to your class."
+msgstr "- REUSE IT.\\n- ADAPT IT TO YOUR CLASS."
+
+msgid "> Open licences let _anyone_ reuse the [material](https://example.org)."
+msgstr "> OPEN LICENCES LET _ANYONE_ REUSE THE [MATERIAL](https://example.org/fr)."
+"""
+
+
+def test_a_memory_cut_by_blocks_is_re_cut_into_packagers_messages(
+    make_course: CourseFactory,
+) -> None:
+    page = SHARED.replace(
+        "Open licences let *anyone* reuse the material.",
+        "Open licences let *anyone* reuse the [material](https://example.org).",
+    )
+    project = make_course({"pages/intro.md": page})
+    (project / "mdpo.po").write_text(MDPO_MEMORY, encoding="utf-8")
+    result = run("init", "demo", "--lang", "fr", "--memory", "mdpo.po", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "wrote locales/fr/LC_MESSAGES/demo.po: 3 from memory, 0 fuzzy" in result.stdout
+    entries = _entries(project, "demo")
+    assert entries["Reuse it."].msgstr == "REUSE IT."
+    assert entries["Adapt it to your class."].msgstr == "ADAPT IT TO YOUR CLASS."
+    link = entries["Open licences let *anyone* reuse the [material][1]."]
+    assert link.msgstr == "OPEN LICENCES LET *ANYONE* REUSE THE [MATERIAL][1]."
+
+
+def test_export_memory_writes_a_tmx_that_fills_another_project(
+    make_course: CourseFactory, tmp_path: Path
+) -> None:
+    project = _two_courses(make_course)
+    result = run("export-memory", "demo", "-o", "memory.tmx", cwd=project)
+    assert result.returncode == 0, result.stderr
+    tmx = (project / "memory.tmx").read_bytes()
+    assert b'<tuv xml:lang="fr">' in tmx and b"ADAPT IT TO YOUR CLASS." in tmx
+    again = run("export-memory", "demo", "-o", "memory.tmx", cwd=project)
+    assert again.stdout.strip() == "unchanged memory.tmx"
+    assert (project / "memory.tmx").read_bytes() == tmx
+    shutil.rmtree(project / "locales")
+    result = run("init", "other", "--lang", "fr", "--memory", "memory.tmx", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert _entries(project)["Reuse it."].msgstr == "REUSE IT."
+
+
+def test_a_po_memory_without_a_language_is_a_located_error(make_course: CourseFactory) -> None:
+    project = make_course()
+    (project / "m.po").write_text('msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "b"\n')
+    result = run("update", "--memory", "m.po", cwd=project)
+    assert result.returncode == 1
+    assert (
+        "m.po:1:1: error[memory-language]: the memory does not say its language: add the header "
+        "line 'Language: xx' (BCP 47)"
+    ) in result.stderr
