@@ -180,3 +180,70 @@ def test_a_po_memory_without_a_language_is_a_located_error(make_course: CourseFa
         "m.po:1:1: error[memory-language]: the memory does not say its language: add the header "
         "line 'Language: xx' (BCP 47)"
     ) in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "pairs"),
+    [
+        # A list as one message, links inline with their URLs.
+        (
+            "- Reuse [it](https://a.org).\n- Adapt it.",
+            "- REUSE [IT](https://a.org/fr).\n- ADAPT IT.",
+            [("Reuse [it][1].", "REUSE [IT][1]."), ("Adapt it.", "ADAPT IT.")],
+        ),
+        # A table as one message: each cell.
+        ("| a | b |\n|---|---|\n| c | d |", "| A | B |\n|---|---|\n| C | D |", [("c", "C")]),
+        # A question's ``:::`` line joined to its prompt, as mdpo writes it.
+        (
+            "::: question single-choice When did it happen?",
+            "::: question single-choice WHEN DID IT HAPPEN?",
+            [("When did it happen?", "WHEN DID IT HAPPEN?")],
+        ),
+        # A box's title and first paragraph joined: paired at a sentence boundary.
+        (
+            "::: reflection Where do you stand? Think about it:",
+            "::: reflection WHERE DO YOU STAND? THINK ABOUT IT:",
+            [
+                ("Where do you stand?", "WHERE DO YOU STAND?"),
+                ("Think about it:", "THINK ABOUT IT:"),
+            ],
+        ),
+        # The closing fence joined to the last item.
+        (
+            "Who needs to know? :::",
+            "WHO NEEDS TO KNOW? :::",
+            [("Who needs to know?", "WHO NEEDS TO KNOW?")],
+        ),
+        # Front matter as one message.
+        (
+            "title: Five areas kind: page duration: 25",
+            "TITLE: FÜNF BEREICHE KIND: PAGE DURATION: 25",
+            [("Five areas", "FÜNF BEREICHE")],
+        ),
+    ],
+)
+def test_recut_finds_packagers_messages_in_another_tools_blocks(
+    source: str, target: str, pairs: list[tuple[str, str]]
+) -> None:
+    from packager.i18n.recut import recut
+
+    found = list(recut(source, target))
+    assert found[0] == (source, target)
+    for pair in pairs:
+        assert pair in found
+
+
+def test_recut_pairs_nothing_when_the_translation_is_cut_otherwise() -> None:
+    from packager.i18n.recut import recut
+
+    merged = "- REUSE IT AND ADAPT IT."
+    assert list(recut("- Reuse it.\n- Adapt it.", merged)) == [("- Reuse it.\n- Adapt it.", merged)]
+
+
+def test_an_mdpo_memory_fills_90_percent_of_the_sample_course_and_nothing_wrong() -> None:
+    pytest.importorskip("mdpo")
+    from benchmarks.bench_memory import measure
+
+    _cut, _pages, counts = measure()
+    assert counts["wrong"] == 0
+    assert counts["correct"] >= 0.9 * sum(counts.values()), counts
