@@ -16,7 +16,13 @@ from packager.i18n.workflow import init, update
 from tests.conftest import COURSE_YAML, CourseFactory
 from tests.test_cli import run
 from tests.test_pofile import _without_unknown_flags
-from tests.test_translation import _catalogue, _course, _edit_entries, _fill
+from tests.test_translation import (
+    _catalogue,
+    _course,
+    _edit_entries,
+    _fill,
+    _translated_project,
+)
 
 SHARED = """\
 ---
@@ -247,3 +253,80 @@ def test_an_mdpo_memory_fills_90_percent_of_the_sample_course_and_nothing_wrong(
     _cut, _pages, counts = measure()
     assert counts["wrong"] == 0
     assert counts["correct"] >= 0.9 * sum(counts.values()), counts
+
+
+# -- glossary -------------------------------------------------------------------------------
+
+GLOSSARY_CSV = "term,fr,ar,keep\ntext,texte | textes,نص,\nQuiz,,,yes\n"
+LINK = "Some *text* with a [link][1]."
+
+
+def _glossary_project(make_course: CourseFactory, lang: str, translation: str) -> Path:
+    project = _translated_project(
+        make_course, lang, lambda msgid: translation if msgid == LINK else msgid
+    )
+    (project / "locales" / "glossary.csv").write_text(GLOSSARY_CSV, encoding="utf-8")
+    return project
+
+
+def _line_of(project: Path, lang: str, msgid: str) -> int:
+    catalogue = _catalogue(catalogue_path(project, lang, "demo"), project)
+    return next(e.msgstr_line for e in catalogue.active if e.msgid == msgid)
+
+
+@pytest.mark.parametrize(
+    ("lang", "wrong", "agreed"),
+    [
+        ("fr", "Un *écrit* avec un [lien][1].", "'texte' or 'textes'"),
+        ("ar", "بعض *الكلام* مع [رابط][1].", "'نص'"),
+    ],
+)
+def test_check_warns_at_the_po_line_when_a_translation_lacks_the_agreed_term(
+    make_course: CourseFactory, lang: str, wrong: str, agreed: str
+) -> None:
+    project = _glossary_project(make_course, lang, wrong)
+    result = run("check", cwd=project)
+    line = _line_of(project, lang, LINK)
+    assert (
+        f"locales/{lang}/LC_MESSAGES/demo.po:{line}:1: warning[glossary]: the glossary "
+        f"(locales/glossary.csv:2) translates 'text' as {agreed}; this translation does not"
+    ) in result.stderr
+    stats = run("stats", "--json", cwd=project)
+    assert '"glossary": 1' in stats.stdout
+
+
+@pytest.mark.parametrize(
+    ("lang", "right"),
+    [("fr", "Des *textes* avec un [lien][1]."), ("ar", "بعض *النص* مع [رابط][1].")],
+)
+def test_no_glossary_warning_for_the_agreed_term(
+    make_course: CourseFactory, lang: str, right: str
+) -> None:
+    project = _glossary_project(make_course, lang, right)
+    result = run("check", cwd=project)
+    assert "glossary" not in result.stderr
+    assert '"glossary": 0' in run("stats", "--json", cwd=project).stdout
+
+
+def test_a_term_to_keep_and_a_tbx_glossary(make_course: CourseFactory) -> None:
+    project = _translated_project(
+        make_course, "fr", lambda msgid: "Questionnaire" if msgid == "Quiz" else msgid
+    )
+    (project / "locales" / "glossary.csv").write_text(GLOSSARY_CSV, encoding="utf-8")
+    line = _line_of(project, "fr", "Quiz")
+    expected = (
+        f"locales/fr/LC_MESSAGES/demo.po:{line}:1: warning[glossary]: the glossary "
+        "(locales/glossary.csv:3) keeps 'Quiz' as it is; this translation does not"
+    )
+    assert expected in run("check", cwd=project).stderr
+    from translate.storage.tbx import tbxfile
+
+    store = tbxfile(sourcelanguage="en", targetlanguage="fr")
+    store.addsourceunit("Quiz").settarget("Quiz")
+    (project / "locales" / "glossary.csv").unlink()
+    (project / "locales" / "glossary.tbx").write_bytes(bytes(store))
+    result = run("check", cwd=project)
+    assert (
+        f"locales/fr/LC_MESSAGES/demo.po:{line}:1: warning[glossary]: the glossary "
+        "(locales/glossary.tbx:13) translates 'Quiz' as 'Quiz'; this translation does not"
+    ) in result.stderr

@@ -164,6 +164,7 @@ def stats_command(
                 s.lang: {
                     "total": s.total.as_dict(),
                     "pages": {p: c.as_dict() for p, c in s.pages.items()},
+                    **({"glossary": s.glossary} if s.glossary is not None else {}),
                 }
                 for s in langs
             }
@@ -194,14 +195,17 @@ def _print_stats_table(state: State, langs: list[LanguageStats], pages: bool) ->
     table = Table(box=None, pad_edge=False, padding=(0, 1), collapse_padding=True)
     # Languages and their pages share one column (pages indented) to leave room for the words.
     table.add_column("language / page", no_wrap=True)
-    for name in ("done", "messages", "translated", "fuzzy", "untranslated", "words left"):
+    # The glossary column only where the project keeps a glossary: the messages that lack a term.
+    glossary = any(s.glossary is not None for s in langs)
+    names = ["done", "messages", "translated", "fuzzy", "untranslated", "words left"]
+    for name in [*names, "glossary"] if glossary else names:
         table.add_column(name, justify="right", no_wrap=True)
     for s in langs:
         rows = [(s.lang, s.total)] + (
             [(f"  {page}", counts) for page, counts in sorted(s.pages.items())] if pages else []
         )
-        for name, counts in rows:
-            table.add_row(
+        for row, (name, counts) in enumerate(rows):
+            cells = [
                 name,
                 f"{counts.percent:.0f}%",
                 str(counts.total),
@@ -209,7 +213,10 @@ def _print_stats_table(state: State, langs: list[LanguageStats], pages: bool) ->
                 str(counts.fuzzy),
                 str(counts.untranslated),
                 str(counts.words_fuzzy + counts.words_untranslated),
-            )
+            ]
+            if glossary:
+                cells.append(str(s.glossary or 0) if row == 0 else "")
+            table.add_row(*cells)
     terminal = state.out.is_terminal
     console = Console(width=10_000, force_terminal=terminal, no_color=not terminal)
     console.width = Measurement.get(console, console.options, table).maximum

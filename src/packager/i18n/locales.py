@@ -21,6 +21,7 @@ from packager import __version__, languages
 from packager.diagnostics import Location, Problems, display_path
 from packager.i18n.catalogue import Catalogue
 from packager.i18n.checks import check_catalogue
+from packager.i18n.glossary import check_glossary, load_glossary
 from packager.i18n.pofile import read_po, write_po
 from packager.i18n.translate import Translation
 from packager.output import write_file
@@ -221,6 +222,9 @@ def language_catalogue(
             continue
         check_header(catalogue, tag, shown, problems)
         check_catalogue(catalogue, shown, problems, markdown=domain != UI_DOMAIN)
+        glossary = load_glossary(project, problems) if domain != UI_DOMAIN else None
+        if glossary is not None:
+            check_glossary(catalogue, tag, shown, glossary, problems)
         main = shown
         for entry in catalogue.active:
             if entry.msgstr and (allow_fuzzy or not entry.fuzzy) and entry.msgid_plural is None:
