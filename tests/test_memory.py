@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import replace
@@ -330,3 +331,31 @@ def test_a_term_to_keep_and_a_tbx_glossary(make_course: CourseFactory) -> None:
         f"locales/fr/LC_MESSAGES/demo.po:{line}:1: warning[glossary]: the glossary "
         "(locales/glossary.tbx:13) translates 'Quiz' as 'Quiz'; this translation does not"
     ) in result.stderr
+
+
+# -- the interface counts too ---------------------------------------------------------------
+
+
+def test_an_untranslated_interface_is_warned_about_and_counted(
+    make_course: CourseFactory,
+) -> None:
+    project = _translated_project(make_course, "fr", lambda m: m)
+    ui = catalogue_path(project, "fr", "ui")
+    total = len(_catalogue(ui, project).active)
+    result = run("check", cwd=project)
+    assert (
+        f"locales/fr/LC_MESSAGES/ui.po:1:1: warning[ui-untranslated]: français (fr) is published "
+        f"but {total} of its {total} interface texts are not translated: the pages show them "
+        "in English"
+    ) in result.stderr
+    stats = run("stats", "--no-pages", cwd=project).stdout
+    assert re.search(rf"interface \(ui\.po\) +0% +{total} +0 +0 +{total} ", stats), stats
+    _fill(ui, project, lambda m: m)
+    assert "ui-untranslated" not in run("check", cwd=project).stderr
+    ui.unlink()
+    assert (
+        "locales/fr/LC_MESSAGES/demo.po:1:1: warning[ui-untranslated]: français (fr) is "
+        "published but has no interface catalogue locales/fr/LC_MESSAGES/ui.po: buttons and "
+        "labels are shown in English; start it with 'msginit -i locales/ui.pot -l fr -o "
+        "locales/fr/LC_MESSAGES/ui.po'"
+    ) in run("check", cwd=project).stderr

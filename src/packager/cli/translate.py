@@ -165,6 +165,7 @@ def stats_command(
                     "total": s.total.as_dict(),
                     "pages": {p: c.as_dict() for p, c in s.pages.items()},
                     **({"glossary": s.glossary} if s.glossary is not None else {}),
+                    **({"interface": s.interface.as_dict()} if s.interface is not None else {}),
                 }
                 for s in langs
             }
@@ -204,6 +205,8 @@ def _print_stats_table(state: State, langs: list[LanguageStats], pages: bool) ->
         rows = [(s.lang, s.total)] + (
             [(f"  {page}", counts) for page, counts in sorted(s.pages.items())] if pages else []
         )
+        if s.interface is not None:
+            rows.append(("  interface (ui.po)", s.interface))
         for row, (name, counts) in enumerate(rows):
             cells = [
                 name,

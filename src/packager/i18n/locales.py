@@ -298,3 +298,19 @@ def ui_catalogue(
         lang,
         tuple(sorted((msgid, t.text) for (ctx, msgid), t in found.lookup.items() if ctx is None)),
     )
+
+
+def interface_counts(project: Path, lang: str) -> tuple[int, int, int] | None:
+    """``(translated, fuzzy, total)`` messages of ``lang``'s interface catalogue; None if none.
+
+    Read on its own (problems are reported where the catalogue is used): the figures feed
+    ``stats`` and the warning that a published language's interface is not translated.
+    """
+    path = catalogue_path(project, lang, UI_DOMAIN)
+    catalogue = load(path, project, Problems()) if path.is_file() else None
+    if catalogue is None:
+        return None
+    entries = catalogue.active
+    translated = sum(1 for e in entries if e.translated)
+    fuzzy = sum(1 for e in entries if e.fuzzy and (e.msgstr or any(e.msgstr_plural)))
+    return translated, fuzzy, len(entries)

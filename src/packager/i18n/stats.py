@@ -12,7 +12,7 @@ from pathlib import Path
 from packager.diagnostics import Problems
 from packager.i18n.catalogue import Catalogue
 from packager.i18n.glossary import load_glossary
-from packager.i18n.locales import catalogue_languages, catalogue_path, load
+from packager.i18n.locales import UI_DOMAIN, catalogue_languages, catalogue_path, load
 from packager.i18n.messages import course_messages
 from packager.source.model import Course
 
@@ -63,6 +63,8 @@ class LanguageStats:
     total: Counts = field(default_factory=Counts)
     pages: dict[str, Counts] = field(default_factory=dict)
     glossary: int | None = None
+    #: The interface catalogue (``ui.po``, shared by every course): buttons, labels, notices.
+    interface: Counts | None = None
 
 
 def _words(text: str) -> int:
@@ -89,6 +91,7 @@ def course_stats(project: Path, course: Course, problems: Problems) -> list[Lang
             continue
         entries = {e.key: e for e in catalogue.active}
         stats = LanguageStats(lang, glossary=0 if glossary is not None else None)
+        stats.interface = _interface(project, lang)
         for message in unique:
             entry = entries.get((message.context, message.msgid))
             state = "untranslated"
@@ -104,3 +107,18 @@ def course_stats(project: Path, course: Course, problems: Problems) -> list[Lang
             stats.pages.setdefault(page, Counts()).add(state, words)
         out.append(stats)
     return out
+
+
+def _interface(project: Path, lang: str) -> Counts | None:
+    """The interface catalogue's figures (None: it has none); its problems are reported where
+    the build uses it."""
+    path = catalogue_path(project, lang, UI_DOMAIN)
+    catalogue = load(path, project, Problems()) if path.is_file() else None
+    if catalogue is None:
+        return None
+    counts = Counts()
+    for entry in catalogue.active:
+        done = entry.msgstr or any(entry.msgstr_plural)
+        state = "translated" if entry.translated else ("fuzzy" if done else "untranslated")
+        counts.add(state, _words(entry.msgid))
+    return counts
