@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -359,3 +360,14 @@ def test_an_untranslated_interface_is_warned_about_and_counted(
         "labels are shown in English; start it with 'msginit -i locales/ui.pot -l fr -o "
         "locales/fr/LC_MESSAGES/ui.po'"
     ) in run("check", cwd=project).stderr
+
+
+def test_the_catalogue_page_shows_an_untranslated_interface(make_course: CourseFactory) -> None:
+    project = _translated_project(make_course, "fr", lambda m: m)
+    result = run("build", "--format", "html", cwd=project)
+    assert result.returncode == 0, result.stderr
+    report = json.loads((project / "build/report.json").read_text())
+    shares = {lang["lang"]: lang["interface"] for lang in report["courses"][0]["languages"]}
+    assert shares == {"en": 1.0, "fr": 0.0}
+    page = (project / "build/index.html").read_text()
+    assert page.count("(interface 0%)") == 1

@@ -314,3 +314,12 @@ def interface_counts(project: Path, lang: str) -> tuple[int, int, int] | None:
     translated = sum(1 for e in entries if e.translated)
     fuzzy = sum(1 for e in entries if e.fuzzy and (e.msgstr or any(e.msgstr_plural)))
     return translated, fuzzy, len(entries)
+
+
+def interface_share(project: Path, lang: str) -> float:
+    """How much of ``lang``'s interface is translated, for the catalogue page (0: none)."""
+    counts = interface_counts(project, lang)
+    if counts is None:
+        return 0.0
+    translated, _fuzzy, total = counts
+    return translated / total if total else 1.0
