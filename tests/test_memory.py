@@ -15,7 +15,7 @@ from packager.diagnostics import Problems
 from packager.i18n.catalogue import Entry
 from packager.i18n.locales import catalogue_path
 from packager.i18n.workflow import init, update
-from tests.conftest import COURSE_YAML, CourseFactory
+from tests.conftest import COURSE_YAML, REPO, CourseFactory
 from tests.test_cli import run
 from tests.test_pofile import _without_unknown_flags
 from tests.test_translation import (
@@ -371,3 +371,64 @@ def test_the_catalogue_page_shows_an_untranslated_interface(make_course: CourseF
     assert shares == {"en": 1.0, "fr": 0.0}
     page = (project / "build/index.html").read_text()
     assert page.count("(interface 0%)") == 1
+
+
+# -- machine drafts -------------------------------------------------------------------------
+
+
+def _apertium_en_es() -> bool:
+    from packager.i18n.draft import pairs
+
+    return "eng-spa" in pairs() or "en-es" in pairs()
+
+
+@pytest.mark.skipif(not _apertium_en_es(), reason="Apertium's en-es pair is not installed")
+def test_an_apertium_draft_fills_every_empty_message_as_fuzzy_with_markup_intact(
+    tmp_path: Path,
+) -> None:
+    from packager.i18n.checks import check_entry
+
+    shutil.copytree(REPO / "courses", tmp_path / "courses")
+    assert run("init", "oer-recommendation", "--lang", "es", cwd=tmp_path).returncode == 0
+    path = catalogue_path(tmp_path, "es", "oer-recommendation")
+    human = "Recursos educativos abiertos y la Recomendación de la UNESCO"
+    title = "Open Educational Resources and the UNESCO Recommendation"
+    _edit_entries(path, tmp_path, lambda e: replace(e, msgstr=human) if e.msgid == title else e)
+    result = run("update", "--draft", "apertium", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    entries = _catalogue(path, tmp_path).active
+    assert f"; {len(entries) - 1} drafted by Apertium (fuzzy)" in result.stdout
+    for entry in entries:
+        if entry.msgid == title:
+            assert entry.msgstr == human and not entry.fuzzy  # never over human work
+            continue
+        assert entry.fuzzy and entry.msgstr, entry.msgid
+        assert entry.comments == (
+            "machine draft by Apertium (eng-spa): check it, then remove the fuzzy flag",
+        )
+        # Accepted as it is, the draft passes the translation checks: links, code, tags kept.
+        problems = Problems()
+        check_entry(replace(entry, flags=()), "es.po", problems, markdown=True)
+        assert not problems.errors, [d.format() for d in problems]
+    link = next(e for e in entries if e.msgid.startswith("Look back at the table in"))
+    assert "][1]" in link.msgstr
+    code = next(e for e in entries if "`#oerrec`" in e.msgid)
+    assert "`#oerrec`" in code.msgstr
+    _gnu_identity(path)
+
+
+def test_a_missing_apertium_pair_says_which_pairs_there_are(make_course: CourseFactory) -> None:
+    from packager.i18n.draft import pairs
+
+    project = _translated_project(make_course, "tt", lambda m: "")
+    result = run("update", "--draft", "apertium", cwd=project)
+    assert result.returncode == 1
+    installed = ", ".join(pairs()) or "none"
+    message = "locales/tt/LC_MESSAGES/demo.po:1:1: error[draft-pair]: " + (
+        f"Apertium has no en -> tt pair installed here (installed: {installed}); on Debian, "
+        "look for it with: apt-cache search apertium-en"
+        if pairs()
+        else "Apertium is not installed; on Debian: apt install apertium apertium-en-tt "
+        "(if that pair exists)"
+    )
+    assert message in result.stderr

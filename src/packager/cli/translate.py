@@ -98,10 +98,21 @@ def init_command(
 @verbosity
 @click.argument("courses", nargs=-1)
 @memory_option
+@click.option(
+    "--draft",
+    type=click.Choice(["apertium"]),
+    default=None,
+    help="Fill messages still empty with an offline machine draft (fuzzy, to review): "
+    "Apertium, where the language pair is installed.",
+)
 @project_option
 @click.pass_obj
 def update_command(
-    state: State, courses: tuple[str, ...], memory_files: tuple[Path, ...], project: Path
+    state: State,
+    courses: tuple[str, ...],
+    memory_files: tuple[Path, ...],
+    draft: str | None,
+    project: Path,
 ) -> None:
     """Extract, then merge the templates into every catalogue (nothing a translator wrote is lost).
 
@@ -113,7 +124,7 @@ def update_command(
     loaded = load_or_exit(state, project, courses)
     problems = Problems()
     memories = _memories(project, memory_files, problems)
-    written = update(project, loaded, problems, memories) if not problems.errors else []
+    written = update(project, loaded, problems, memories, draft) if not problems.errors else []
     report_written(state, problems, written, project)
 
 

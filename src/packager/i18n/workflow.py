@@ -38,6 +38,7 @@ class Written:
     report: MergeReport | None = None
     catalogue: Catalogue | None = None
     memory: MemoryReport | None = None
+    drafted: int = 0
 
 
 def ui_template_dirs(project: Path, courses: list[Course]) -> list[Path]:
@@ -155,14 +156,31 @@ def _remember(
     return fill(catalogue, memory)
 
 
+def _draft(
+    catalogue: Catalogue, source: str, lang: str, path: Path, project: Path, problems: Problems
+) -> tuple[Catalogue, int]:
+    """``catalogue`` with its empty messages drafted by Apertium; a missing pair is an error at
+    the catalogue that says which pairs there are."""
+    from packager.i18n.draft import DraftError, draft, mode
+
+    try:
+        return draft(catalogue, mode(source, lang))
+    except DraftError as exc:
+        problems.error(Location(display_path(path, project)), "draft-pair", str(exc))
+        return catalogue, 0
+
+
 def update(
     project: Path,
     courses: list[Course],
     problems: Problems,
     memories: dict[str, Memory] | None = None,
+    draft: str | None = None,
 ) -> list[Written]:
     """Refresh the templates, then merge them into every catalogue of ``courses`` and the UI;
-    a course's messages left untranslated are looked up in the translation memory."""
+    a course's messages left untranslated are looked up in the translation memory, then, with
+    ``draft`` (``apertium``), drafted by that engine as fuzzy (:mod:`packager.i18n.draft`)."""
+    source_of = {c.id: c.language for c in courses}
     templates = {w.path: w.catalogue for w in extract(project, courses)}
     written = []
     for domain in [c.id for c in courses] + [UI_DOMAIN]:
@@ -176,10 +194,16 @@ def update(
                 continue
             check_header(catalogue, lang, display_path(path, project), problems)
             merged, report = merge(template, catalogue)
-            used = None
+            used, drafted = None, 0
             if domain != UI_DOMAIN:
                 merged, used = _remember(project, lang, domain, merged, memories, problems)
-            written.append(Written(path, save(path, merged), report, memory=used or None))
+                if draft:
+                    merged, drafted = _draft(
+                        merged, source_of[domain], lang, path, project, problems
+                    )
+            written.append(
+                Written(path, save(path, merged), report, memory=used or None, drafted=drafted)
+            )
     return written
 
 
