@@ -17,6 +17,7 @@ text) and the files given with ``--memory`` (:mod:`packager.i18n.tmx`, re-cut by
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -84,12 +85,31 @@ def project_memory(project: Path, lang: str, domain: str, problems: Problems) ->
     for path in sorted(folder.glob("*.po")):
         if path.stem in (domain, UI_DOMAIN):
             continue
-        # A broken neighbour is reported when its own course is updated or built; here it
-        # merely lends nothing.
-        catalogue = load(path, project, Problems())
-        if catalogue is not None:
-            memory = memory + catalogue_memory(catalogue)
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        memory = memory + _file_memory(path, project, stat.st_mtime_ns, stat.st_size)
     return memory
+
+
+@functools.lru_cache(maxsize=256)
+def _file_memory(path: Path, project: Path, _mtime: int, _size: int) -> Memory:
+    """One catalogue's memory, read once while it is unchanged: ``update`` of a catalogue of
+    courses consults every other course's catalogue for each one."""
+    # A broken neighbour is reported when its own course is updated or built; here it merely
+    # lends nothing.
+    catalogue = load(path, project, Problems())
+    return catalogue_memory(catalogue) if catalogue is not None else Memory()
+
+
+def needs_memory(catalogue: Catalogue) -> bool:
+    """Whether any message of ``catalogue`` is still empty (else the memory is not read)."""
+    return any(_empty(e) for e in catalogue.entries)
+
+
+def _empty(entry: Entry) -> bool:
+    return not (entry.obsolete or entry.msgstr or entry.msgid_plural is not None or not entry.msgid)
 
 
 def fill(catalogue: Catalogue, memory: Memory) -> tuple[Catalogue, MemoryReport]:
@@ -105,7 +125,7 @@ def fill(catalogue: Catalogue, memory: Memory) -> tuple[Catalogue, MemoryReport]
     entries: list[Entry] = []
     found = near = 0
     for entry in catalogue.entries:
-        if entry.obsolete or entry.msgstr or entry.msgid_plural is not None or not entry.msgid:
+        if not _empty(entry):
             entries.append(entry)
             continue
         unit = exact.get(entry.key)

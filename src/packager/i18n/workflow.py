@@ -23,7 +23,7 @@ from packager.i18n.locales import (
     save,
     template_path,
 )
-from packager.i18n.memory import Memory, MemoryReport, fill, project_memory
+from packager.i18n.memory import Memory, MemoryReport, fill, needs_memory, project_memory
 from packager.i18n.merge import MergeReport, merge
 from packager.resources import builtin_templates
 from packager.source.model import Course
@@ -152,6 +152,8 @@ def _remember(
     problems: Problems,
 ) -> tuple[Catalogue, MemoryReport]:
     """``catalogue`` filled from the project's memory in ``lang``, then the given files'."""
+    if not needs_memory(catalogue):
+        return catalogue, MemoryReport()
     memory = project_memory(project, lang, domain, problems) + (memories or {}).get(lang, Memory())
     return fill(catalogue, memory)
 
