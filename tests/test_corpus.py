@@ -31,7 +31,7 @@ from lxml import html as lxml_html
 from packager.api import BuildOptions, build, check_all
 from packager.diagnostics import InputError, Problems
 from packager.formats.cartridge.check import check_cartridge
-from tests.conftest import COURSE_YAML, INTRO, QUIZ, SVG, CourseFactory
+from tests.conftest import COURSE_YAML, INTRO, QUIZ, REPO, SVG, CourseFactory
 from tests.test_cli import run
 
 Y = "courses/demo/course.yaml"
@@ -1467,6 +1467,12 @@ def write_case(case: Case, make_course: CourseFactory, tmp_path: Path) -> Path:
         elif isinstance(value, str) and name.startswith("../"):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(value, encoding="utf-8")
+    # A published language's interface is translated (the repository's), unless the case says
+    # otherwise: each case shows one problem, and an English interface is another.
+    for folder in sorted((project / "locales").glob("*/LC_MESSAGES")):
+        ui = REPO / "locales" / folder.relative_to(project / "locales") / "ui.po"
+        if ui.is_file() and not (folder / "ui.po").exists():
+            (folder / "ui.po").write_bytes(ui.read_bytes())
     return project
 
 

@@ -359,6 +359,8 @@ def _pseudo(msgid: str) -> str:
 
 def test_pseudo_locale_shows_every_message_translated(make_course: CourseFactory) -> None:
     project = _translated_project(make_course, "eo", lambda m: f"⟦{m}⟧" if m else "")
+    # The interface too: a published language with English buttons is warned about (strict).
+    _fill(catalogue_path(project, "eo", "ui"), project, lambda m: f"⟦{m}⟧" if m else "")
     outputs = build(BuildOptions(project=project, out=project / "build", strict=True), Problems())
     assert sorted((o.lang, o.format) for o in outputs) == [
         (lang, fmt) for lang in ("en", "eo") for fmt in sorted(FORMATS)
@@ -554,7 +556,10 @@ def test_stats_in_a_pipe_is_plain_text_with_every_word_whole(make_course: Course
     yaml.write_text(yaml.read_text().replace("[intro, quiz]", "[a-rather-long-page-name, quiz]"))
     result = run("stats", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == (
+    course_rows, interface = result.stdout.rsplit("  interface (ui.po)", 1)
+    # The interface row: its figures follow the templates' strings (tests/test_memory.py).
+    assert re.fullmatch(r" +0% +\d+ +0 +0 +\d+ +\d+\n", interface)
+    assert course_rows == (
         "demo: translations\n"
         "language / page           done messages translated fuzzy untranslated words left\n"
         "fr                         90%       10          9     0            1          2\n"
@@ -790,6 +795,7 @@ def test_preview_builds_say_so_and_go_elsewhere(make_course: CourseFactory) -> N
 
 def test_conventional_plural_forms_are_accepted(make_course: CourseFactory) -> None:
     project = _translated_project(make_course, "fr", lambda m: m)
+    _fill(catalogue_path(project, "fr", "ui"), project, lambda m: m)
     path = catalogue_path(project, "fr", "demo")
     assert _catalogue(path, project).header_value("Plural-Forms") == "nplurals=2; plural=(n > 1);"
     save(

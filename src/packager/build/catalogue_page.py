@@ -49,6 +49,7 @@ def report_data(options: BuildOptions, state: BuildState, planned: set[str]) -> 
                     "direction": facts.direction,
                     "title": facts.title,
                     "translated": round(facts.translated, 4),
+                    "interface": round(facts.interface, 4),
                     "outputs": outputs,
                 }
             )

@@ -292,10 +292,18 @@ def run_course(job: CourseJob) -> CourseOutcome:
             later.append(RenderJob(options, job.course, job.level, lang, fmt, digest))
         else:
             results.append(_render(edition, fmt, options, published, digest))
+    from packager.i18n.locales import interface_share
     from packager.languages import direction, native_name
 
     facts = tuple(
-        LanguageFacts(e.lang, native_name(e.lang), direction(e.lang), e.course.title, e.translated)
+        LanguageFacts(
+            e.lang,
+            native_name(e.lang),
+            direction(e.lang),
+            e.course.title,
+            e.translated,
+            1.0 if e.lang == e.source_lang else interface_share(options.project, e.lang),
+        )
         for e in found
     )
     return CourseOutcome(job.course, tuple(results), warnings, facts, tuple(later))

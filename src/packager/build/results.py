@@ -55,6 +55,7 @@ class LanguageFacts:
     direction: str
     title: str
     translated: float
+    interface: float = 1.0  # the share of the interface (ui.po) translated
 
 
 def stamp(path: Path) -> Stamp:

@@ -218,8 +218,15 @@ def print_written(state: State, written: list[Written], project: Path) -> None:
         if item.report is not None:
             r = item.report
             summary = f"{r.kept} kept, {r.normalised} kept after a markup or spacing change, {r.fuzzy} fuzzy, {r.new} new, {r.obsolete} made obsolete"
+            if item.memory:
+                summary += f"; {item.memory.summary()}"
+            if item.drafted:
+                summary += f"; {item.drafted} drafted by Apertium (fuzzy)"
             state.out.print(
                 f"{'updated' if item.changed else 'up to date'} {shown}: {summary}", markup=False
             )
         else:
-            state.out.print(f"{'wrote' if item.changed else 'unchanged'} {shown}", markup=False)
+            memory = f": {item.memory.summary()}" if item.memory else ""
+            state.out.print(
+                f"{'wrote' if item.changed else 'unchanged'} {shown}{memory}", markup=False
+            )

@@ -19,7 +19,13 @@ from packager.cli.author import check_command, new_command
 from packager.cli.build import build_command, index_command
 from packager.cli.common import EXIT_INTERNAL, EXIT_USAGE, State
 from packager.cli.preview import serve_command
-from packager.cli.translate import extract_command, init_command, stats_command, update_command
+from packager.cli.translate import (
+    export_memory_command,
+    extract_command,
+    init_command,
+    stats_command,
+    update_command,
+)
 
 if TYPE_CHECKING:
     pass
@@ -58,6 +64,7 @@ for command in (
     init_command,
     update_command,
     stats_command,
+    export_memory_command,
 ):
     cli.add_command(command)
 

@@ -17,7 +17,9 @@ from packager.i18n.locales import (
     UiCatalogue,
     bcp47,
     catalogue_files,
+    catalogue_path,
     gettext_code,
+    interface_counts,
     language_catalogue,
     ui_catalogue,
 )
@@ -115,6 +117,7 @@ def editions(
                 usable = {k: t for k, t in catalogue.lookup.items() if t.location not in refused}
                 translated = translate_course(course, usable, Problems())
             problems.extend(own)
+            _check_interface(project, lang, Location(catalogue.path), problems)
         else:  # not asked for: its title for the catalogue page, nothing else
             refused = {d.location for d in own.errors}  # the catalogue's own checks
             usable = {k: t for k, t in catalogue.lookup.items() if t.location not in refused}
@@ -164,6 +167,32 @@ def editions(
         Edition(replace(c, translations=credits), lang, ui, share, preview, complete)
         for lang, c, ui, share, _credit, complete in found
     ]
+
+
+def _check_interface(
+    project: Path, lang: str, course_catalogue: Location, problems: Problems
+) -> None:
+    """Warn when a published language's interface (buttons, labels, notices) is not translated:
+    its pages would show those in English however complete the course's catalogue is."""
+    name = f"{languages.native_name(lang)} ({lang})"
+    counts = interface_counts(project, lang)
+    shown = display_path(catalogue_path(project, lang, "ui"), project)
+    if counts is None:
+        problems.warning(
+            course_catalogue,
+            "ui-untranslated",
+            f"{name} is published but has no interface catalogue {shown}: buttons and labels "
+            f"are shown in English; start it with 'msginit -i locales/ui.pot -l {gettext_code(lang)} -o {shown}'",
+        )
+        return
+    translated, _fuzzy, total = counts
+    if translated < total:
+        problems.warning(
+            Location(shown),
+            "ui-untranslated",
+            f"{name} is published but {total - translated} of its {total} interface texts are "
+            "not translated: the pages show them in English",
+        )
 
 
 def _check_stale(

@@ -21,6 +21,7 @@ from packager import __version__, languages
 from packager.diagnostics import Location, Problems, display_path
 from packager.i18n.catalogue import Catalogue
 from packager.i18n.checks import check_catalogue
+from packager.i18n.glossary import check_glossary, load_glossary
 from packager.i18n.pofile import read_po, write_po
 from packager.i18n.translate import Translation
 from packager.output import write_file
@@ -236,6 +237,10 @@ def language_catalogue(
                 catalogue, entries=tuple(e for e in catalogue.entries if e.key in only)
             )
         check_catalogue(checked, shown, problems, markdown=domain != UI_DOMAIN)
+        if only is None:  # every translation is checked: the glossary's terms too
+            glossary = load_glossary(project, problems) if domain != UI_DOMAIN else None
+            if glossary is not None:
+                check_glossary(catalogue, tag, shown, glossary, problems)
         main = shown
         for entry in catalogue.active:
             if entry.msgstr and (allow_fuzzy or not entry.fuzzy) and entry.msgid_plural is None:
@@ -309,3 +314,28 @@ def ui_catalogue(
         lang,
         tuple(sorted((msgid, t.text) for (ctx, msgid), t in found.lookup.items() if ctx is None)),
     )
+
+
+def interface_counts(project: Path, lang: str) -> tuple[int, int, int] | None:
+    """``(translated, fuzzy, total)`` messages of ``lang``'s interface catalogue; None if none.
+
+    Read on its own (problems are reported where the catalogue is used): the figures feed
+    ``stats`` and the warning that a published language's interface is not translated.
+    """
+    path = catalogue_path(project, lang, UI_DOMAIN)
+    catalogue = load(path, project, Problems()) if path.is_file() else None
+    if catalogue is None:
+        return None
+    entries = catalogue.active
+    translated = sum(1 for e in entries if e.translated)
+    fuzzy = sum(1 for e in entries if e.fuzzy and (e.msgstr or any(e.msgstr_plural)))
+    return translated, fuzzy, len(entries)
+
+
+def interface_share(project: Path, lang: str) -> float:
+    """How much of ``lang``'s interface is translated, for the catalogue page (0: none)."""
+    counts = interface_counts(project, lang)
+    if counts is None:
+        return 0.0
+    translated, _fuzzy, total = counts
+    return translated / total if total else 1.0

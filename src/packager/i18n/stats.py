@@ -11,7 +11,8 @@ from pathlib import Path
 
 from packager.diagnostics import Problems
 from packager.i18n.catalogue import Catalogue
-from packager.i18n.locales import catalogue_languages, catalogue_path, load
+from packager.i18n.glossary import load_glossary
+from packager.i18n.locales import UI_DOMAIN, catalogue_languages, catalogue_path, load
 from packager.i18n.messages import course_messages
 from packager.source.model import Course
 
@@ -55,9 +56,15 @@ class Counts:
 
 @dataclass
 class LanguageStats:
+    """``glossary``: translated messages that lack a term the glossary agrees on (None: the
+    project has no glossary)."""
+
     lang: str
     total: Counts = field(default_factory=Counts)
     pages: dict[str, Counts] = field(default_factory=dict)
+    glossary: int | None = None
+    #: The interface catalogue (``ui.po``, shared by every course): buttons, labels, notices.
+    interface: Counts | None = None
 
 
 def _words(text: str) -> int:
@@ -74,6 +81,7 @@ def course_stats(project: Path, course: Course, problems: Problems) -> list[Lang
             seen.add((message.context, message.msgid))
             unique.append(message)
     page_of = {page.source: page.id for page in course.pages}
+    glossary = load_glossary(project, problems)
     out = []
     for lang in catalogue_languages(project, course.id):
         catalogue: Catalogue | None = load(
@@ -82,15 +90,35 @@ def course_stats(project: Path, course: Course, problems: Problems) -> list[Lang
         if catalogue is None:
             continue
         entries = {e.key: e for e in catalogue.active}
-        stats = LanguageStats(lang)
+        stats = LanguageStats(lang, glossary=0 if glossary is not None else None)
+        stats.interface = _interface(project, lang)
         for message in unique:
             entry = entries.get((message.context, message.msgid))
             state = "untranslated"
             if entry is not None and entry.msgstr:
                 state = "fuzzy" if entry.fuzzy else "translated"
+            if glossary is not None and entry is not None and state == "translated":
+                stats.glossary = (stats.glossary or 0) + bool(
+                    glossary.misses(lang, entry.msgid, entry.msgstr)
+                )
             words = _words(message.msgid)
             stats.total.add(state, words)
             page = page_of.get(message.source, "(course)")
             stats.pages.setdefault(page, Counts()).add(state, words)
         out.append(stats)
     return out
+
+
+def _interface(project: Path, lang: str) -> Counts | None:
+    """The interface catalogue's figures (None: it has none); its problems are reported where
+    the build uses it."""
+    path = catalogue_path(project, lang, UI_DOMAIN)
+    catalogue = load(path, project, Problems()) if path.is_file() else None
+    if catalogue is None:
+        return None
+    counts = Counts()
+    for entry in catalogue.active:
+        done = entry.msgstr or any(entry.msgstr_plural)
+        state = "translated" if entry.translated else ("fuzzy" if done else "untranslated")
+        counts.add(state, _words(entry.msgid))
+    return counts

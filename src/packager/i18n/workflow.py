@@ -23,6 +23,7 @@ from packager.i18n.locales import (
     save,
     template_path,
 )
+from packager.i18n.memory import Memory, MemoryReport, fill, needs_memory, project_memory
 from packager.i18n.merge import MergeReport, merge
 from packager.resources import builtin_templates
 from packager.source.model import Course
@@ -36,6 +37,8 @@ class Written:
     changed: bool
     report: MergeReport | None = None
     catalogue: Catalogue | None = None
+    memory: MemoryReport | None = None
+    drafted: int = 0
 
 
 def ui_template_dirs(project: Path, courses: list[Course]) -> list[Path]:
@@ -67,8 +70,18 @@ def extract(project: Path, courses: list[Course]) -> list[Written]:
     return written
 
 
-def init(project: Path, course: Course, lang: str, problems: Problems) -> list[Written]:
-    """New catalogues for ``lang``: the course's and, if missing, the interface's."""
+def init(
+    project: Path,
+    course: Course,
+    lang: str,
+    problems: Problems,
+    memories: dict[str, Memory] | None = None,
+) -> list[Written]:
+    """New catalogues for ``lang``: the course's and, if missing, the interface's.
+
+    The course's is filled from the translation memory (:mod:`packager.i18n.memory`): the
+    project's other catalogues in ``lang``, then ``memories[lang]`` (the ``--memory`` files).
+    """
     if not languages.is_known(lang):
         problems.error(
             Location("locales"),
@@ -100,7 +113,10 @@ def init(project: Path, course: Course, lang: str, problems: Problems) -> list[W
         if template is None:
             continue
         catalogue = new_catalogue(template, lang, now_stamp())
-        written.append(Written(path, save(path, catalogue)))
+        used = None
+        if domain != UI_DOMAIN:
+            catalogue, used = _remember(project, lang, domain, catalogue, memories, problems)
+        written.append(Written(path, save(path, catalogue), memory=used or None))
     if lang not in course.languages:
         problems.warning(*_not_listed(project, course, lang))
     return written
@@ -127,8 +143,46 @@ def _not_listed(project: Path, course: Course, lang: str) -> tuple[Location, str
     return (after.location if after else Location(shown)), "language-not-listed", message
 
 
-def update(project: Path, courses: list[Course], problems: Problems) -> list[Written]:
-    """Refresh the templates, then merge them into every catalogue of ``courses`` and the UI."""
+def _remember(
+    project: Path,
+    lang: str,
+    domain: str,
+    catalogue: Catalogue,
+    memories: dict[str, Memory] | None,
+    problems: Problems,
+) -> tuple[Catalogue, MemoryReport]:
+    """``catalogue`` filled from the project's memory in ``lang``, then the given files'."""
+    if not needs_memory(catalogue):
+        return catalogue, MemoryReport()
+    memory = project_memory(project, lang, domain, problems) + (memories or {}).get(lang, Memory())
+    return fill(catalogue, memory)
+
+
+def _draft(
+    catalogue: Catalogue, source: str, lang: str, path: Path, project: Path, problems: Problems
+) -> tuple[Catalogue, int]:
+    """``catalogue`` with its empty messages drafted by Apertium; a missing pair is an error at
+    the catalogue that says which pairs there are."""
+    from packager.i18n.draft import DraftError, draft, mode
+
+    try:
+        return draft(catalogue, mode(source, lang))
+    except DraftError as exc:
+        problems.error(Location(display_path(path, project)), "draft-pair", str(exc))
+        return catalogue, 0
+
+
+def update(
+    project: Path,
+    courses: list[Course],
+    problems: Problems,
+    memories: dict[str, Memory] | None = None,
+    draft: str | None = None,
+) -> list[Written]:
+    """Refresh the templates, then merge them into every catalogue of ``courses`` and the UI;
+    a course's messages left untranslated are looked up in the translation memory, then, with
+    ``draft`` (``apertium``), drafted by that engine as fuzzy (:mod:`packager.i18n.draft`)."""
+    source_of = {c.id: c.language for c in courses}
     templates = {w.path: w.catalogue for w in extract(project, courses)}
     written = []
     for domain in [c.id for c in courses] + [UI_DOMAIN]:
@@ -142,5 +196,48 @@ def update(project: Path, courses: list[Course], problems: Problems) -> list[Wri
                 continue
             check_header(catalogue, lang, display_path(path, project), problems)
             merged, report = merge(template, catalogue)
-            written.append(Written(path, save(path, merged), report))
+            used, drafted = None, 0
+            if domain != UI_DOMAIN:
+                merged, used = _remember(project, lang, domain, merged, memories, problems)
+                if draft:
+                    merged, drafted = _draft(
+                        merged, source_of[domain], lang, path, project, problems
+                    )
+            written.append(
+                Written(path, save(path, merged), report, memory=used or None, drafted=drafted)
+            )
     return written
+
+
+def export_memory(
+    project: Path, courses: list[Course], output: Path, problems: Problems
+) -> list[Written]:
+    """Write ``output``: a TMX of the courses' translated messages in every language.
+
+    The source language is the first course's; a course in another language is reported and
+    left out (a TMX file has one source language).
+    """
+    from packager.i18n.tmx import write_tmx
+    from packager.output import write_file
+
+    if not courses:
+        return []
+    source = courses[0].language
+    pairs: list[tuple[str, Catalogue]] = []
+    for course in courses:
+        if course.language != source:
+            problems.warning(
+                Location(f"courses/{course.id}/course.yaml"),
+                "memory-language",
+                f"left out of the memory: written in {course.language!r}, not {source!r}",
+            )
+            continue
+        for lang in catalogue_languages(project, course.id):
+            catalogue = load(catalogue_path(project, lang, course.id), project, problems)
+            if catalogue is not None:
+                pairs.append((lang, catalogue))
+    data = write_tmx(source, pairs)
+    changed = not output.is_file() or output.read_bytes() != data
+    if changed:
+        write_file(output, data)
+    return [Written(output, changed)]
