@@ -202,7 +202,7 @@ def test_a_format_registered_in_a_test_builds_is_skipped_and_is_listed(
     page = (out / "index.html").read_text()
     assert '<th scope="col">Outline</th>' in page
     assert '<a href="demo/en/demo-en.txt" download>Plain text</a>' in page
-    assert "an EPUB e-book, an outline and an IMS Common Cartridge" in page
+    assert "an EPUB e-book, an outline, an IMS Common Cartridge" in page
 
 
 def test_the_command_line_starts_without_the_heavy_libraries() -> None:

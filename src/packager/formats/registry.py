@@ -162,3 +162,14 @@ register(
         offered="an EPUB e-book",
     )
 )
+register(
+    Format(
+        "mbz",
+        "Moodle",
+        "Moodle backup",
+        "packager.formats.moodle.backup",
+        "mbz",
+        group=PLATFORM,
+        offered="a Moodle course backup",
+    )
+)
