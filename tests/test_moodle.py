@@ -20,7 +20,7 @@ from packager.languages import direction
 from packager.render.document import render_span
 from packager.render.settings import RenderContext
 from packager.source.model import PageKind
-from tests.conftest import REPO
+from tests.conftest import QUIZ, REPO, CourseFactory
 
 SAMPLE = "oer-recommendation"
 LANGS = ("en", "ar")
@@ -203,3 +203,27 @@ def test_two_builds_are_byte_identical(editions: dict[str, Edition]) -> None:
     assert first == second
     with tarfile.open(fileobj=io.BytesIO(first), mode="r:gz") as tar:
         assert tar.getnames()[0] == "moodle_backup.xml"
+
+
+def test_an_image_in_a_question_is_a_file_of_the_question(make_course: CourseFactory) -> None:
+    """The restore rewrites @@PLUGINFILE@@ in a question's text to the question's own files:
+    the image must be stored there, or it is broken in the question bank."""
+    quiz = QUIZ.replace("Pick one.", "Pick one. ![A picture](media/pic.svg)")
+    project = make_course({"pages/quiz.md": quiz})
+    problems = Problems()
+    (edition,) = check_all(project, ("demo",), problems)
+    assert not problems.errors
+    files = backup_files(edition)
+    question = _xml(files, "questions.xml").find(".//question")
+    assert question is not None
+    assert 'src="@@PLUGINFILE@@/pic.svg"' in (question.findtext("questiontext") or "")
+    records = [
+        (
+            r.findtext("component"),
+            r.findtext("filearea"),
+            r.findtext("itemid"),
+            r.findtext("filename"),
+        )
+        for r in _xml(files, "files.xml").iter("file")
+    ]
+    assert ("question", "questiontext", question.get("id"), "pic.svg") in records

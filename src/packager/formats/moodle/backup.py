@@ -136,14 +136,14 @@ class _Backup:
 
         return _PAGE_LINK.sub(encode, html)
 
-    def text(self, html: str, contextid: int, component: str, area: str) -> str:
+    def text(self, html: str, contextid: int, component: str, area: str, itemid: int = 0) -> str:
         """The text as stored: wrapped, links encoded, its images stored in its file area."""
         html = self.links(self.wrap(html))
         for name in sorted(set(re.findall(r"@@PLUGINFILE@@/([^\"'<>\s?#]+)", html))):
             target = unquote(name)
             data = self.badge if target == self.badge_name else self._media(target)
             if data is not None:
-                self.stored.add(data, target, contextid, component, area)
+                self.stored.add(data, target, contextid, component, area, itemid)
         return html
 
     def _media(self, target: str) -> bytes | None:
@@ -333,7 +333,7 @@ class _Backup:
             intro = render_span(page.document, Span(0, first), self.quiz_ctx).strip()
             texts = QuizTexts(
                 self.quiz_ctx,
-                lambda h: self.links(self.wrap(h)),
+                lambda h, area, item: self.text(h, COURSE_CONTEXT, "question", area, item),
                 f"packager+{self.course.id}+{self.lang}",
             )
             first_entry = self.questions.question + 1

@@ -22,16 +22,18 @@ class StoredFiles:
 
     def __init__(self) -> None:
         self.blobs: dict[str, bytes] = {}
-        self.records: list[tuple[str, int, str, str, str, int]] = []
+        self.records: list[tuple[str, int, str, str, int, str, int]] = []
 
     @property
     def count(self) -> int:
         return len(self.records)
 
-    def add(self, data: bytes, name: str, contextid: int, component: str, area: str) -> None:
+    def add(
+        self, data: bytes, name: str, contextid: int, component: str, area: str, itemid: int = 0
+    ) -> None:
         digest = hashlib.sha1(data).hexdigest()  # Moodle names stored files by SHA-1
         self.blobs[digest] = data
-        record = (digest, contextid, component, area, name, len(data))
+        record = (digest, contextid, component, area, itemid, name, len(data))
         if record not in self.records:
             self.records.append(record)
 
@@ -52,7 +54,7 @@ class StoredFiles:
 
     def files_xml(self) -> bytes:
         records = []
-        for number, (digest, contextid, component, area, name, size) in enumerate(
+        for number, (digest, contextid, component, area, itemid, name, size) in enumerate(
             self.records, start=1
         ):
             mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -64,7 +66,7 @@ class StoredFiles:
                         ("contextid", contextid),
                         ("component", component),
                         ("filearea", area),
-                        ("itemid", 0),
+                        ("itemid", itemid),
                         ("filepath", "/"),
                         ("filename", name),
                         ("userid", None),

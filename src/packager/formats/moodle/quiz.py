@@ -34,10 +34,11 @@ QTYPES = {
 
 @dataclass(frozen=True)
 class QuizTexts:
-    """How a quiz's texts are rendered; ``wrap`` puts the language and direction around one."""
+    """How a quiz's texts are rendered; ``store(html, area, itemid)`` gives a text as stored:
+    in the language and direction, links encoded, its images stored as the question's files."""
 
     ctx: RenderContext
-    wrap: Callable[[str], str]
+    store: Callable[[str, str, int], str]
     stamp: str  # unique per course and language: Moodle matches questions by stamp
 
 
@@ -72,12 +73,12 @@ def question_entry(
     right = [o for o in options if o.correct]
     wrong = len(options) - len(right)
 
-    def feedback(span: Span) -> str:
-        html = render_span(document, span, texts.ctx).strip()
-        return texts.wrap(html) if html else ""
-
-    def answer(text: str, fraction: float, fb: str, fmt: int) -> int:
+    def answer(text: str, fraction: float, span: Span, fmt: int) -> int:
         aid = ids.next_answer()
+        html = render_span(document, span, texts.ctx).strip()
+        fb = texts.store(html, "answerfeedback", aid) if html else ""
+        if fmt == 1:  # an HTML answer (a choice), with files of its own
+            text = texts.store(text, "answer", aid)
         answers.append(
             node(
                 "answer",
@@ -96,9 +97,8 @@ def question_entry(
     plugin: list[tuple[str, object]]
     if kind == "shortanswer":
         for option in options:
-            fb = feedback(option.feedback)
             for spelling in alternatives(plain_text(document.tokens[option.inline].children)):
-                answer(spelling, 1.0, fb, 0)
+                answer(spelling, 1.0, option.feedback, 0)
         plugin = [("shortanswer", node("shortanswer", [("usecase", 0)], id=qid))]
     elif kind == "truefalse":
         # The True option comes first (as in the cartridge's QTI).
@@ -106,7 +106,7 @@ def question_entry(
             answer(
                 plain_text(document.tokens[o.inline].children),
                 1.0 if o.correct else 0.0,
-                feedback(o.feedback),
+                o.feedback,
                 0,
             )
             for o in options
@@ -132,8 +132,8 @@ def question_entry(
                 fraction = 1.0 if o.correct else 0.0
             else:  # every right option a share of the mark, every wrong one takes a share off
                 fraction = 1.0 / len(right) if o.correct else -1.0 / max(wrong, 1)
-            text = texts.wrap(render_inline_at(document, o.inline, texts.ctx))
-            answer(text, fraction, feedback(o.feedback), 1)
+            text = render_inline_at(document, o.inline, texts.ctx)
+            answer(text, fraction, o.feedback, 1)
         plugin = [
             (
                 "multichoice",
@@ -163,9 +163,9 @@ def question_entry(
         [
             ("parent", 0),
             ("name", question_name(prompt)),
-            ("questiontext", texts.wrap(prompt)),
+            ("questiontext", texts.store(prompt, "questiontext", qid)),
             ("questiontextformat", 1),
-            ("generalfeedback", texts.wrap(general) if general else ""),
+            ("generalfeedback", texts.store(general, "generalfeedback", qid) if general else ""),
             ("generalfeedbackformat", 1),
             ("defaultmark", "1.0000000"),
             ("penalty", "0.0000000" if kind == "truefalse" else "0.3333333"),
