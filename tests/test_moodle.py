@@ -124,6 +124,8 @@ def test_every_page_and_section_is_there_named_in_the_language_direction(
         text = root.findtext(f"{mod}/content" if mod == "page" else f"{mod}/intro") or ""
         if mod != "url":
             assert text.startswith(opening), (mod, text[:80])
+        if mod == "forum":  # the prompt, and the community's forum the author named
+            assert course.forum_url and course.forum_url in text
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -304,6 +304,9 @@ class _Backup:
             )
         elif kind == "forum":
             html = self._objectives(page) + render_document(page.document, self.ctx)
+            forum = page.forum_url or self.course.forum_url
+            if forum:  # the community's own forum, as the site and the cartridge link it
+                html += f'<p><a href="{escape(forum)}">{escape(forum)}</a></p>'
             inner = node(
                 "forum",
                 [
