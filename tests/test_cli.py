@@ -30,7 +30,8 @@ def test_build_prints_where_the_site_is(make_course: CourseFactory) -> None:
     assert result.returncode == 0, result.stderr
     assert "built demo [en] html: build/demo/en/html/index.html" in result.stdout
     assert "built demo [en] epub: build/demo/en/demo-en.epub" in result.stdout
-    assert "4 built, 0 unchanged, 0 failed" in result.stdout
+    assert "built demo [en] mbz: build/demo/en/demo-en.mbz" in result.stdout
+    assert "5 built, 0 unchanged, 0 failed" in result.stdout
     assert "catalogue: build/index.html" in result.stdout
     assert (project / "build/demo/en/html/index.html").is_file()
 
@@ -43,10 +44,10 @@ def test_bad_course_exits_1_with_located_errors_and_no_output(make_course: Cours
         "courses/demo/pages/intro.md:10:6: error[missing-media]: the image file 'media/none.png' does not exist",
         "courses/demo/pages/intro.md:11:5: error[unsafe-url]: links may use http, https or mailto, not javascript: (javascript:x)",
         "2 errors, 0 warnings",
-        "build failed: 4 of 4 outputs failed; their previous versions are unchanged",
+        "build failed: 5 of 5 outputs failed; their previous versions are unchanged",
     ]
     assert "Traceback" not in result.stderr
-    assert "0 built, 0 unchanged, 4 failed" in result.stdout
+    assert "0 built, 0 unchanged, 5 failed" in result.stdout
     assert sorted(p.name for p in (project / "build").iterdir()) == [".packager"]
 
 

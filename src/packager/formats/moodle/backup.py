@@ -197,7 +197,7 @@ class _Backup:
         html = f"<p>{escape(course.description)}</p>"
         if course.outcomes:
             items = "".join(f"<li>{render_inline_text(o, self.ctx)}</li>" for o in course.outcomes)
-            html += f"<p><strong>{escape(_('What you will learn'))}</strong></p><ul>{items}</ul>"
+            html += f"<p><strong>{escape(_('What you will be able to do'))}</strong></p><ul>{items}</ul>"
         return html + self._licence()
 
     def _licence(self) -> str:
