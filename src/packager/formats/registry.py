@@ -195,3 +195,14 @@ register(
         offered="SCORM 2004 packages",
     )
 )
+register(
+    Format(
+        "mbz",
+        "Moodle",
+        "Moodle backup",
+        "packager.formats.moodle.backup",
+        "mbz",
+        group=PLATFORM,
+        offered="a Moodle course backup",
+    )
+)

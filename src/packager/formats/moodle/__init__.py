@@ -1,0 +1,1 @@
+"""The Moodle backup (``.mbz``) output format."""
