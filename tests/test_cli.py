@@ -30,7 +30,8 @@ def test_build_prints_where_the_site_is(make_course: CourseFactory) -> None:
     assert result.returncode == 0, result.stderr
     assert "built demo [en] html: build/demo/en/html/index.html" in result.stdout
     assert "built demo [en] epub: build/demo/en/demo-en.epub" in result.stdout
-    assert "4 built, 0 unchanged, 0 failed" in result.stdout
+    assert "built demo [en] wxr: build/demo/en/demo-en.xml" in result.stdout
+    assert "5 built, 0 unchanged, 0 failed" in result.stdout
     assert "catalogue: build/index.html" in result.stdout
     assert (project / "build/demo/en/html/index.html").is_file()
 

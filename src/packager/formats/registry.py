@@ -128,3 +128,14 @@ register(
 )
 register(Format("pdf", "PDF", "PDF", "packager.formats.pdf.book", "pdf", group=1, own_job=True))
 register(Format("epub", "EPUB", "EPUB", "packager.formats.epub.book", "epub", group=1))
+register(
+    Format(
+        "wxr",
+        "WordPress",
+        "WordPress export",
+        "packager.formats.wordpress.wxr",
+        "xml",
+        group=2,
+        offered="a WordPress export file",
+    )
+)

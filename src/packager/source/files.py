@@ -45,6 +45,8 @@ COURSE_OPTIONAL = (
     "media",
     "min_translated",
     "cc_version",
+    "wordpress_theme",
+    "wenotes_tag",
 )
 
 PAGE_REQUIRED = ("title", "duration")
