@@ -18,6 +18,7 @@ from packager import __version__
 from packager.cli.author import check_command, new_command
 from packager.cli.build import build_command, index_command
 from packager.cli.common import EXIT_INTERNAL, EXIT_USAGE, State
+from packager.cli.publish import publish_command
 from packager.cli.serve import serve_command
 from packager.cli.translate import extract_command, init_command, stats_command, update_command
 
@@ -58,6 +59,7 @@ for command in (
     init_command,
     update_command,
     stats_command,
+    publish_command,
 ):
     cli.add_command(command)
 
