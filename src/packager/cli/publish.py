@@ -26,6 +26,7 @@ from packager.diagnostics import InputError, Problems
 
 PASSWORD_ENV = "WORDPRESS_APP_PASSWORD"
 USER_ENV = "WORDPRESS_USER"
+ACTIONS = ("upload", "create", "update", "unchanged", "remove", "kept")  # the summary's order
 
 
 @click.group("publish")
@@ -115,7 +116,7 @@ def wordpress_command(
             counts: dict[str, int] = {}
             for step in steps:
                 counts[step.action] = counts.get(step.action, 0) + 1
-            summary = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
+            summary = ", ".join(f"{counts[a]} {a}" for a in ACTIONS if a in counts)
             verb = "would publish" if dry_run else "published"
             if not state.quiet:
                 state.out.print(
