@@ -4,8 +4,12 @@ OERu theme's panels (or blocks), static self-checks, the WEnotes feed, reproduci
 from __future__ import annotations
 
 import dataclasses
+import os
 import posixpath
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -14,10 +18,10 @@ from lxml import html as lxml_html
 from packager.api import check_all
 from packager.diagnostics import Problems
 from packager.formats.registry import FORMATS
-from packager.formats.wordpress.markup import course_media, course_pages
+from packager.formats.wordpress.markup import course_media, course_pages, digest, read_marker
 from packager.formats.wordpress.wxr import wxr_bytes
 from packager.i18n.editions import Edition
-from tests.conftest import REPO
+from tests.conftest import REPO, CourseFactory
 
 SAMPLE = "oer-recommendation"
 WP = "{http://wordpress.org/export/1.2/}"
@@ -67,6 +71,9 @@ def test_wxr_pages_in_reading_order_under_their_modules(editions: dict[str, Edit
         assert item.findtext(f"{WP}status") == "publish"
         key = item.find(f"{WP}postmeta/{WP}meta_value")
         assert key is not None and key.text and key.text.startswith(f"{SAMPLE}/en/")
+        found = read_marker(item.findtext(CONTENT) or "")
+        assert found is not None and found[0] == key.text  # publish finds imported pages
+        assert found[1] == digest(item.findtext("title") or "", found[2])
 
 
 def test_wxr_links_resolve_to_pages_of_the_file(editions: dict[str, Edition]) -> None:
@@ -139,3 +146,38 @@ def test_media_carry_alt_text_and_credit(editions: dict[str, Edition]) -> None:
     tree = course_pages(editions["ar"], tree=True)
     assert tree[0].key == f"{SAMPLE}/ar" and tree[0].slug == "ar"
     assert all(p.path[0] == "ar" for p in tree)
+
+
+def _publish(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("WORDPRESS_")}
+    return subprocess.run(
+        [sys.executable, "-m", "packager", "publish", "wordpress", "demo", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**clean, "PYTHONPATH": str(REPO / "src"), **env},
+        timeout=120,
+    )
+
+
+def test_publish_reads_the_password_from_the_environment_or_a_file_only(
+    make_course: CourseFactory, tmp_path: Path
+) -> None:
+    project = make_course()
+    site = ("--site", "http://127.0.0.1:9", "--user", "admin")
+    missing = _publish(project, *site)
+    assert missing.returncode == 2
+    assert missing.stderr == (
+        "Error: set $WORDPRESS_APP_PASSWORD or give --password-file (an application password: "
+        "WordPress -> Users -> Profile -> Application Passwords)\n"
+    )
+    assert _publish(project, *site, "--password", "x").returncode == 2  # no such option
+    empty = tmp_path / "password"
+    empty.write_text("\n")
+    refused = _publish(project, *site, "--password-file", str(empty))
+    assert refused.stderr == f"Error: {empty}: the password file is empty\n"
+    secret = "abcd efgh ijkl mnop qrst uvwx"
+    unreachable = _publish(project, *site, WORDPRESS_APP_PASSWORD=secret)
+    assert unreachable.returncode == 1
+    assert unreachable.stderr.startswith("error: http://127.0.0.1:9: cannot reach the site (")
+    assert secret not in unreachable.stdout + unreachable.stderr

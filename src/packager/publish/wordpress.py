@@ -19,20 +19,26 @@ leaves drafts with markers, which the next run finds and completes.
 from __future__ import annotations
 
 import hashlib
-import json
 import mimetypes
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from packager.formats.archive import safe_name
-from packager.formats.wordpress.markup import WpMedia, WpPage, course_media, course_pages, resolve
+from packager.formats.wordpress.markup import (
+    WpMedia,
+    WpPage,
+    course_media,
+    course_pages,
+    digest,
+    marker,
+    read_marker,
+    resolve,
+)
 from packager.i18n.editions import Edition
 from packager.publish.client import Client
 
-MARKER = re.compile(r"\A<!-- packager (\{.*?\}) -->\n", re.S)
 PAGE_FIELDS = "id,title,content,parent,slug,status,menu_order,link"
 MEDIA_FIELDS = "id,description,source_url,alt_text,caption"
 
@@ -49,28 +55,6 @@ class Step:
     def line(self) -> str:
         note = f" ({self.note})" if self.note else ""
         return f"{self.action:<9} {self.key}  {self.title}{note}"
-
-
-def marker(key: str, sha: str) -> str:
-    return f"<!-- packager {json.dumps({'key': key, 'sha': sha})} -->\n"
-
-
-def read_marker(content: str) -> tuple[str, str, str] | None:
-    """The key, digest and the rest of a page packager made; None for any other page."""
-    match = MARKER.match(content)
-    if not match:
-        return None
-    try:
-        found = json.loads(match.group(1))
-    except ValueError:
-        return None
-    if not isinstance(found, dict) or not isinstance(found.get("key"), str):
-        return None
-    return found["key"], str(found.get("sha", "")), content[match.end() :]
-
-
-def digest(title: str, body: str) -> str:
-    return hashlib.sha256(f"{title}\0{body}".encode()).hexdigest()[:32]
 
 
 class Publisher:
@@ -115,13 +99,13 @@ class Publisher:
             return urls.get(key, f"{PAGE_MISSING}{quote(key)}")
 
         plan: list[tuple[WpPage, str, str]] = []  # page, action, why
-        for page in wanted:
+        for order, page in enumerate(wanted):
             existing = self.pages.get(page.key)
             if existing is None:
                 plan.append((page, "create", ""))
             elif _edited(existing):
                 plan.append((page, "kept", "edited in WordPress"))
-            elif self._same(existing, page, resolve(page.content, base, url_for, media_url)):
+            elif self._same(existing, page, order, resolve(page.content, base, url_for, media_url)):
                 plan.append((page, "unchanged", ""))
             else:
                 plan.append((page, "update", ""))
@@ -139,13 +123,13 @@ class Publisher:
                 if p["status"] != "draft" or _edited(p)
             ]
             return steps
-        for page, action, _why in plan:  # every new page gets its id, in reading order
+        for order, (page, action, _why) in enumerate(plan):  # new pages get ids in reading order
             if action == "create":
-                self._create(page)
+                self._create(page, order)
                 urls[page.key] = f"{self.home}/?page_id={self.pages[page.key]['id']}"
-        for page, action, why in plan:
+        for order, (page, action, why) in enumerate(plan):
             if action in ("create", "update"):
-                self._write(page, resolve(page.content, base, url_for, media_url))
+                self._write(page, order, resolve(page.content, base, url_for, media_url))
             steps.append(Step(action, page.key, page.title, why))
             self.say(steps[-1].line())
         for key, existing in gone:
@@ -201,7 +185,7 @@ class Publisher:
         body = {"alt_text": item.alt, "caption": item.caption, "description": marker(key, sha)}
         self.client.request("POST", f"/wp/v2/media/{media_id}", body=body)
 
-    def _create(self, page: WpPage) -> None:
+    def _create(self, page: WpPage, order: int) -> None:
         """A draft holding only its marker, under its parent: its id fixes its menu place."""
         parent = self.pages[page.parent]["id"] if page.parent else 0
         body = {
@@ -209,18 +193,20 @@ class Publisher:
             "slug": page.slug,
             "parent": parent,
             "status": "draft",
+            "menu_order": order,
             "content": marker(page.key, digest(page.title, "")),
         }
         answer, _ = self.client.request("POST", "/wp/v2/pages", {"context": "edit"}, body=body)
         self.pages[page.key] = answer
 
-    def _write(self, page: WpPage, content: str) -> None:
+    def _write(self, page: WpPage, order: int, content: str) -> None:
         existing = self.pages[page.key]
         body = {
             "title": page.title,
             "slug": page.slug,
             "parent": self.pages[page.parent]["id"] if page.parent else 0,
             "status": "publish",
+            "menu_order": order,
             "content": marker(page.key, digest(page.title, content)) + content,
         }
         route = f"/wp/v2/pages/{existing['id']}"
@@ -233,7 +219,7 @@ class Publisher:
             answer, _ = self.client.request("POST", route, {"context": "edit"}, body=body)
         self.pages[page.key] = answer
 
-    def _same(self, existing: dict[str, Any], page: WpPage, content: str) -> bool:
+    def _same(self, existing: dict[str, Any], page: WpPage, order: int, content: str) -> bool:
         found = read_marker(existing["content"]["raw"])
         parent = self.pages.get(page.parent or "", {}).get("id", 0) if page.parent else 0
         return (
@@ -242,6 +228,7 @@ class Publisher:
             and existing["status"] == "publish"
             and existing["parent"] == parent
             and existing["slug"] == page.slug
+            and existing["menu_order"] == order
         )
 
 

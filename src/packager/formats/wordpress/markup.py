@@ -22,6 +22,7 @@ placeholders; :func:`resolve` puts in the addresses once the site's are known.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -86,6 +87,31 @@ class WpMedia:
     name: str
     alt: str
     caption: str
+
+
+MARKER = re.compile(r"\A<!-- packager (\{.*?\}) -->\n", re.S)
+
+
+def marker(key: str, sha: str) -> str:
+    return f"<!-- packager {json.dumps({'key': key, 'sha': sha})} -->\n"
+
+
+def read_marker(content: str) -> tuple[str, str, str] | None:
+    """The key, digest and the rest of a page packager made; None for any other page."""
+    match = MARKER.match(content)
+    if not match:
+        return None
+    try:
+        found = json.loads(match.group(1))
+    except ValueError:
+        return None
+    if not isinstance(found, dict) or not isinstance(found.get("key"), str):
+        return None
+    return found["key"], str(found.get("sha", "")), content[match.end() :]
+
+
+def digest(title: str, body: str) -> str:
+    return hashlib.sha256(f"{title}\0{body}".encode()).hexdigest()[:32]
 
 
 def course_pages(edition: Edition, *, tree: bool = False) -> list[WpPage]:

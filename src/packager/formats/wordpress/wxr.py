@@ -2,8 +2,9 @@
 
 For sites where the user can only import: the same pages as ``packager publish wordpress``
 (:mod:`packager.formats.wordpress.markup`), modules as parent pages, in reading order. Each page
-carries its packager key (``_packager_key`` post meta and the ``guid``), so a later publish
-finds the imported pages and updates them in place. Links between pages are relative to the
+carries its packager key (the publisher's marker at the top of its content, the
+``_packager_key`` post meta and the ``guid``), so a later publish finds the imported pages and
+updates them in place. Links between pages are relative to the
 page's own address (pretty permalinks: ``/<module>/<page>/``), so they work wherever the site
 lives. WXR cannot carry files: images point at ``wp-content/uploads/packager/<course>/`` where
 ``docs/wordpress.md`` says to copy ``media/`` (or use the publisher, which uploads them).
@@ -22,7 +23,7 @@ from xml.sax.saxutils import escape as xml_escape
 from packager.diagnostics import Diagnostic
 from packager.formats.archive import zip_time
 from packager.formats.registry import Rendered, RenderRequest
-from packager.formats.wordpress.markup import WpPage, course_pages, resolve
+from packager.formats.wordpress.markup import WpPage, course_pages, digest, marker, resolve
 from packager.i18n.editions import Edition
 
 TEMPLATES: tuple[str, ...] = ()
@@ -81,6 +82,8 @@ def wxr_bytes(edition: Edition, *, tree: bool = False) -> bytes:
             return "../" * len(page.path) + f"{UPLOADS}/{quote(course.id)}/{quote(name)}"
 
         content = resolve(page.content, base, url_for, media_url)
+        # The publisher's marker: a later `packager publish` finds and updates these pages.
+        content = marker(page.key, digest(page.title, content)) + content
         parent = ids[page.parent] if page.parent else 0
         return (
             "<item>\n"
