@@ -28,7 +28,7 @@ from packager.diagnostics import Problems
 from packager.publish.client import Client, Site, WordPressError
 from packager.publish.wordpress import Publisher
 from tests.conftest import REPO
-from tests.test_browser import need
+from tests.test_browser import DESKTOP, browser, need  # noqa: F401 - a fixture
 from tests.wpsite import WordPress, missing
 
 pytestmark = pytest.mark.wordpress
@@ -39,7 +39,6 @@ SAMPLE = "oer-recommendation"
 def wordpress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPress]:
     lacking = missing()
     need(not lacking, f"the Debian package {lacking or ''}")
-    need(os.geteuid() == 0 or shutil.which("mariadbd"), "root or mariadbd")
     site = WordPress(tmp_path_factory.mktemp("wordpress"))
     try:
         site.start()
@@ -168,6 +167,29 @@ def test_media_boxes_discussion_and_direction(wordpress: WordPress) -> None:
     assert 'class="panel iDevice box-' in shown
     discussion = [p for k, p in found.items() if k.startswith("share-your-view/")]
     assert all('[WEnotes tag="oerrec" count="20"]' in p["content"]["raw"] for p in discussion)
+
+
+@pytest.mark.browser
+def test_arabic_pages_read_right_to_left_in_chromium(
+    wordpress: WordPress,
+    browser: Any,  # noqa: F811 - the fixture
+) -> None:
+    """The published Arabic pages in a browser: right to left, figures drawn, answers open."""
+    found = [p for p in pages(wordpress) if 'lang="ar"' in p["content"]["raw"]]
+    context = browser.new_context(viewport=DESKTOP)
+    tab = context.new_page()
+    for slug in ("road-to-2019", "quiz"):
+        ar = next(p for p in found if p["slug"] == slug)
+        tab.goto(f"{wordpress.url}/?page_id={ar['id']}")
+        body = tab.locator("div.packager-page")
+        assert body.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        for img in tab.locator("main img:not(.pedagogicalicon)").all():
+            assert img.evaluate("e => e.complete && e.naturalWidth > 0"), img.get_attribute("src")
+    answer = tab.locator("details.question-answer").first
+    assert not answer.locator("ul").is_visible()
+    answer.locator("summary").click()
+    assert answer.locator("ul").is_visible()
+    context.close()
 
 
 def test_republish_after_an_edit_changes_one_page(wordpress: WordPress, project: Path) -> None:
