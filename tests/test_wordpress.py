@@ -274,3 +274,14 @@ def test_a_run_that_stops_part_way_is_completed_by_the_next(
     made = [p for p in pages(wordpress) if f'"{SAMPLE}/fr' in p["content"]["raw"]]
     assert len(made) == 12 and all(p["status"] == "publish" for p in made)
     assert [p["id"] for p in made] == sorted(p["id"] for p in made)
+
+
+def test_a_changed_figure_is_uploaded_once(wordpress: WordPress, project: Path) -> None:
+    figure = project / "courses" / SAMPLE / "media" / "timeline.svg"
+    figure.write_text(figure.read_text(encoding="utf-8") + "<!-- redrawn -->\n", encoding="utf-8")
+    first = publish(wordpress, project, "--lang", "en")
+    assert first.returncode == 0, first.stderr
+    assert "1 upload, 1 update" in first.stdout  # the new file, and the page that shows it
+    second = publish(wordpress, project, "--lang", "en")
+    assert second.returncode == 0, second.stderr
+    assert f"published {SAMPLE} [en] to {wordpress.url}: 10 unchanged, 1 kept" in second.stdout

@@ -73,12 +73,15 @@ class Publisher:
         self.home = str(index.get("home") or self.client.site.root).rstrip("/")
         params: dict[str, str | int] = {"context": "edit", "_fields": PAGE_FIELDS}
         params["status"] = "publish,future,draft,pending,private"
-        for page in self.client.every("/wp/v2/pages", params):
+        # A key twice (a page copied with its content): the first page made is the one.
+        for page in sorted(self.client.every("/wp/v2/pages", params), key=lambda p: -p["id"]):
             found = read_marker(page["content"]["raw"])
-            if found and found[0] not in self.pages:
+            if found:
                 self.pages[found[0]] = page
         media_params: dict[str, str | int] = {"context": "edit", "_fields": MEDIA_FIELDS}
-        for item in self.client.every("/wp/v2/media", media_params):
+        # A changed file is uploaded anew, the old one left for pages that may still show it:
+        # the newest upload is the current one.
+        for item in sorted(self.client.every("/wp/v2/media", media_params), key=lambda m: m["id"]):
             found = read_marker(item["description"]["raw"])
             if found:
                 self.media[found[0]] = item
