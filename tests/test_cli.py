@@ -44,7 +44,7 @@ def test_bad_course_exits_1_with_located_errors_and_no_output(make_course: Cours
         "courses/demo/pages/intro.md:10:6: error[missing-media]: the image file 'media/none.png' does not exist",
         "courses/demo/pages/intro.md:11:5: error[unsafe-url]: links may use http, https or mailto, not javascript: (javascript:x)",
         "2 errors, 0 warnings",
-        "build failed: 4 of 4 outputs failed; their previous versions are unchanged",
+        "build failed: 5 of 5 outputs failed; their previous versions are unchanged",
     ]
     assert "Traceback" not in result.stderr
     assert "0 built, 0 unchanged, 4 failed" in result.stdout

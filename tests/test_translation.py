@@ -359,7 +359,7 @@ def test_pseudo_locale_shows_every_message_translated(make_course: CourseFactory
     project = _translated_project(make_course, "eo", lambda m: f"⟦{m}⟧" if m else "")
     outputs = build(BuildOptions(project=project, out=project / "build", strict=True), Problems())
     assert sorted((o.lang, o.format) for o in outputs) == [
-        (lang, fmt) for lang in ("en", "eo") for fmt in ("epub", "html", "imscc", "pdf")
+        (lang, fmt) for lang in ("en", "eo") for fmt in ("epub", "html", "imscc", "pdf", "wxr")
     ]
     site = project / "build/demo/eo/html"
     for page in ("intro.html", "quiz.html", "index.html"):
