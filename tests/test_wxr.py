@@ -21,7 +21,7 @@ from packager.formats.registry import FORMATS
 from packager.formats.wordpress.markup import course_media, course_pages, digest, read_marker
 from packager.formats.wordpress.wxr import wxr_bytes
 from packager.i18n.editions import Edition
-from tests.conftest import REPO, CourseFactory
+from tests.conftest import INTRO, REPO, CourseFactory
 
 SAMPLE = "oer-recommendation"
 WP = "{http://wordpress.org/export/1.2/}"
@@ -181,3 +181,14 @@ def test_publish_reads_the_password_from_the_environment_or_a_file_only(
     assert unreachable.returncode == 1
     assert unreachable.stderr.startswith("error: http://127.0.0.1:9: cannot reach the site (")
     assert secret not in unreachable.stdout + unreachable.stderr
+
+
+def test_a_link_to_a_media_file_is_uploaded_too(make_course: CourseFactory) -> None:
+    """A page may link to a media file instead of showing it: the file is published as well,
+    else the link would point nowhere on the site."""
+    project = make_course({"pages/intro.md": INTRO + "\nSee [the diagram](media/pic.svg).\n"})
+    problems = Problems()
+    (edition,) = check_all(project, ("demo",), problems)
+    assert [m.name for m in course_media(edition)] == ["pic.svg"]
+    data = wxr_bytes(edition).decode()
+    assert '<a href="../../wp-content/uploads/packager/demo/pic.svg">the diagram</a>' in data

@@ -154,7 +154,8 @@ def course_pages(edition: Edition, *, tree: bool = False) -> list[WpPage]:
 
 
 def course_media(edition: Edition) -> list[WpMedia]:
-    """The media files the pages show, in order of first use, with the alt text of that use."""
+    """The media files the pages show or link to, in order of first use, with the alt text of
+    that use (none for a link: its text says what it opens)."""
     ctx = _context(edition)
     localized = localized_media(edition.course, edition.lang)
     # A language's version of a figure is credited as the figure it translates.
@@ -162,14 +163,16 @@ def course_media(edition: Edition) -> list[WpMedia]:
     found: dict[str, WpMedia] = {}
     for page in edition.course.pages:
         root = lxml_html.fragment_fromstring(render_document(page.document, ctx), "div")
-        for img in root.iter("img"):
-            src = img.get("src") or ""
-            if not src.startswith(MEDIA_LINK) or src in found:
-                continue
+        for element in root.iter("img", "a"):
+            src = (element.get("src") if element.tag == "img" else element.get("href")) or ""
             name = _media_name(src)
+            if not src.startswith(MEDIA_LINK) or (name in found and found[name].alt):
+                continue  # the first image's alt text is the file's (a link has none)
             credit = edition.course.credit_for(originals.get(name, name))
             caption = f"{credit.title}, {credit.author}, {credit.license.label}"
-            found[src] = WpMedia(name, img.get("alt") or "", caption)
+            found.setdefault(name, WpMedia(name, "", caption))
+            if element.get("alt"):
+                found[name] = WpMedia(name, element.get("alt") or "", caption)
     return list(found.values())
 
 
