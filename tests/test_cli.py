@@ -47,7 +47,7 @@ def test_bad_course_exits_1_with_located_errors_and_no_output(make_course: Cours
         "build failed: 5 of 5 outputs failed; their previous versions are unchanged",
     ]
     assert "Traceback" not in result.stderr
-    assert "0 built, 0 unchanged, 4 failed" in result.stdout
+    assert "0 built, 0 unchanged, 5 failed" in result.stdout
     assert sorted(p.name for p in (project / "build").iterdir()) == [".packager"]
 
 
