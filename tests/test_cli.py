@@ -33,6 +33,7 @@ def test_build_prints_where_the_site_is(make_course: CourseFactory) -> None:
     assert "built demo [en] epub: build/demo/en/demo-en.epub" in result.stdout
     assert "built demo [en] olx: build/demo/en/demo-en.olx.tar.gz" in result.stdout
     assert "built demo [en] mbz: build/demo/en/demo-en.mbz" in result.stdout
+    assert "built demo [en] wxr: build/demo/en/demo-en.xml" in result.stdout
     assert f"{len(FORMATS)} built, 0 unchanged, 0 failed" in result.stdout
     assert "catalogue: build/index.html" in result.stdout
     assert (project / "build/demo/en/html/index.html").is_file()

@@ -222,6 +222,25 @@ CASES = [
         ),
     ),
     Case(
+        "wordpress-theme",
+        "course",
+        {"course.yaml": COURSE_YAML + "wordpress_theme: divi\n"},
+        (
+            f"{Y}:13:18: error[wordpress-theme]: wordpress_theme is how WordPress pages are "
+            "marked up, oeru_course (the default, the OERu course theme's iDevice panels) or "
+            "blocks (plain WordPress), not 'divi'",
+        ),
+    ),
+    Case(
+        "wenotes-tag",
+        "course",
+        {"course.yaml": COURSE_YAML + 'wenotes_tag: "#lida101"\n'},
+        (
+            f"{Y}:13:14: error[wenotes-tag]: wenotes_tag is a tag learners add to their posts "
+            "(letters, digits, - and _, without #), not '#lida101'",
+        ),
+    ),
+    Case(
         "misspelt-key",
         "course",
         {"course.yaml": yaml("title: Demo course\n", "titel: Demo course\n")},

@@ -19,6 +19,7 @@ from packager.cli.author import check_command, new_command
 from packager.cli.build import build_command, index_command
 from packager.cli.common import EXIT_INTERNAL, EXIT_USAGE, State
 from packager.cli.preview import serve_command
+from packager.cli.publish import publish_command
 from packager.cli.translate import (
     export_memory_command,
     extract_command,
@@ -65,6 +66,7 @@ for command in (
     update_command,
     stats_command,
     export_memory_command,
+    publish_command,
 ):
     cli.add_command(command)
 

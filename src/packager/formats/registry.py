@@ -206,3 +206,14 @@ register(
         offered="a Moodle course backup",
     )
 )
+register(
+    Format(
+        "wxr",
+        "WordPress",
+        "WordPress export",
+        "packager.formats.wordpress.wxr",
+        "xml",
+        group=PLATFORM,
+        offered="a WordPress export file",
+    )
+)

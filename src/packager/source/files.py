@@ -46,6 +46,8 @@ COURSE_OPTIONAL = (
     "min_translated",
     "cc_version",
     "scorm",
+    "wordpress_theme",
+    "wenotes_tag",
 )
 
 PAGE_REQUIRED = ("title", "duration")

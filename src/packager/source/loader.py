@@ -6,6 +6,7 @@ in one run. Only this module (and the writer) reads the disk.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from packager.diagnostics import (
@@ -170,6 +171,8 @@ class _CourseReader(OutlineReader, MediaReader):
             min_translated=min_translated or 0,
             cc_version=self._cc_version(node.get("cc_version")),
             tracking=tracking,
+            wordpress_theme=self._wordpress_theme(node.get("wordpress_theme")),
+            wenotes_tag=self._wenotes_tag(node.get("wenotes_tag")),
         )
 
     def _authors(self, node: YamlNode | None) -> tuple[Author, ...]:
@@ -213,6 +216,30 @@ class _CourseReader(OutlineReader, MediaReader):
                 node.location,
                 "cc-version",
                 f"cc_version is the Common Cartridge version, 1.1 (the default, for Moodle) or 1.3, not {value!r}",
+            )
+            return None
+        return value
+
+    def _wordpress_theme(self, node: YamlNode | None) -> str:
+        value = read_str(node, self.problems, "wordpress_theme")
+        if value is not None and node is not None and value not in ("oeru_course", "blocks"):
+            self.problems.error(
+                node.location,
+                "wordpress-theme",
+                "wordpress_theme is how WordPress pages are marked up, oeru_course (the default, "
+                f"the OERu course theme's iDevice panels) or blocks (plain WordPress), not {value!r}",
+            )
+            return "oeru_course"
+        return value or "oeru_course"
+
+    def _wenotes_tag(self, node: YamlNode | None) -> str | None:
+        value = read_str(node, self.problems, "wenotes_tag")
+        if value is not None and node is not None and not re.fullmatch(r"\w[\w-]*", value):
+            self.problems.error(
+                node.location,
+                "wenotes-tag",
+                f"wenotes_tag is a tag learners add to their posts (letters, digits, - and _, "
+                f"without #), not {value!r}",
             )
             return None
         return value

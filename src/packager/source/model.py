@@ -147,6 +147,8 @@ class Course:
     min_translated: int = 0
     cc_version: str | None = None
     tracking: Tracking = Tracking()
+    wordpress_theme: str = "oeru_course"  # WordPress markup: the OERu theme's panels, or blocks
+    wenotes_tag: str | None = None  # the tag learners' posts carry (WEnotes); the id by default
 
     @functools.cached_property
     def pages(self) -> tuple[Page, ...]:

@@ -1,0 +1,1 @@
+"""WordPress: the pages ' markup (shared with the publisher) and the WXR export file."""

@@ -1,0 +1,1 @@
+"""Publishing a course into a live platform (WordPress) over its API."""
