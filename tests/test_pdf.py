@@ -280,7 +280,7 @@ def test_a_book_over_the_text_limit_fails_at_the_page_and_the_site_still_builds(
         build(BuildOptions(project=project, out=out, formats=("html", "pdf")), Problems())
     assert [d.format() for d in caught.value.diagnostics] == [
         "courses/demo/pages/quiz.md:1:1: error[pdf-too-large]: this page takes the book past"
-        " the PDF's limit of 2,000 characters of text (it has 3,082); the PDF is not made,"
+        " the PDF's limit of 2,000 characters of text (it has 3,098); the PDF is not made,"
         " the other formats are: shorten the course or split it into several"
     ]
     assert (out / "demo/en/html/index.html").is_file()
@@ -409,3 +409,18 @@ def test_han_characters_are_drawn_with_the_books_regional_face(
     reader = PdfReader(io.BytesIO(pdf_bytes(edition, project)))
     cjk = {f for n in range(len(reader.pages)) for f in _fonts(reader, n) if "CJK" in f}
     assert cjk and all(f"CJK-{face}" in f for f in cjk), cjk
+
+
+def test_the_answer_key_prints_short_answers_as_written(make_course: CourseFactory) -> None:
+    """Regression (issue 14 item 24): a short answer in code printed as plain text in the key."""
+    quiz = QUIZ.replace("single-choice", "short-answer").replace(
+        "- [x] Right\n- [ ] Wrong", "- `git commit`\n- commit"
+    )
+    project = make_course({"pages/quiz.md": quiz})
+    course, _problems = load(project)
+    assert course is not None
+    (edition,) = editions(project, course, Problems())
+    html = book_html(edition, project)
+    assert (
+        '<p class="key-question">Question 1: <bdi><code>git commit</code></bdi> · <bdi>commit</bdi></p>'
+    ) in html.replace("\u2068", "").replace("\u2069", "")

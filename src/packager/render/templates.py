@@ -53,7 +53,26 @@ def environment(folders: tuple[Path, ...], ui: UiCatalogue, sandboxed: bool) -> 
     )
     env.install_gettext_translations(ui.translations(html=True), newstyle=True)  # type: ignore[attr-defined]
     env.filters["lang"] = mark_source_text
+    env.filters["bdi"] = isolate
     return env
+
+
+# First strong isolate and pop directional isolate: WeasyPrint ignores ``unicode-bidi`` (so
+# ``<bdi>`` alone isolates nothing in the PDF), but Pango's bidi algorithm honours these.
+_FSI, _PDI = "\u2068", "\u2069"
+
+
+@jinja2.pass_context
+def isolate(context: jinja2.runtime.Context, value: object) -> Markup:
+    """The ``bdi`` filter: a value inserted into a sentence (a name, a title, a version, an
+    address), isolated so that its direction does not reorder the words and punctuation around
+    it (an English name in an Arabic sentence pulled the Arabic comma to its other side).
+    Where the context sets ``bidi_marks`` (the PDF) the value is also framed with FSI/PDI."""
+    marks = context.get("bidi_marks", False)
+    inner = Markup.escape(value)
+    if marks:
+        inner = Markup(_FSI) + inner + Markup(_PDI)
+    return Markup("<bdi>{}</bdi>").format(inner)
 
 
 @jinja2.pass_context

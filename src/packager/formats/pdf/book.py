@@ -45,7 +45,7 @@ from packager.render.document import (
     render_span,
 )
 from packager.render.templates import environment, find_static, search_path
-from packager.source.document import Question, plain_text
+from packager.source.document import Question
 from packager.source.licenses import badge_svg
 from packager.source.media import image_size
 from packager.source.model import Course, Page, PageKind
@@ -232,6 +232,7 @@ class _Book:
                 credits=credits,
                 PageKind=PageKind,
                 cover=self._cover(),
+                bidi_marks=True,
             )
         except jinja2.TemplateError as exc:
             raise InputError([template_problem(exc, self.project)]) from None
@@ -242,10 +243,9 @@ class _Book:
 
     def _answers(self, page: Page, question: Question, ctx: RenderContext) -> AnswerKey:
         document = page.document
-        if question.kind == "short-answer":
+        if question.kind == "short-answer":  # as written: code stays code
             answers = tuple(
-                Markup.escape(plain_text(document.tokens[o.inline].children))
-                for o in question.options
+                Markup(render_inline_at(document, o.inline, ctx)) for o in question.options
             )
         else:
             letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
