@@ -208,7 +208,7 @@ def test_read_back_every_page_figure_footnote_question_and_credit_in_order(
         refs = [a for a in book.iter(f"{X}a") if a.get(EPUB_TYPE) == "noteref"]
         inline = [c for t in page.document.tokens for c in t.children or ()]
         assert len(refs) == sum(c.type == "footnote_ref" for c in inline), page.id
-        items = [li for li in book.iter(f"{X}li") if li.get(EPUB_TYPE) == "footnote"]
+        items = [e for e in book.iter(f"{X}aside") if e.get(EPUB_TYPE) == "footnote"]
         assert len(items) == notes
     credits = _text(etree.fromstring(entries["EPUB/credits.xhtml"]))
     for media in course.media:
@@ -329,3 +329,23 @@ def test_axe_finds_no_violations_in_any_document_of_the_book(
         context.close()
     assert {n: r["violations"] for n, r in found.items() if r["violations"]} == {}
     assert all(r["rules"] >= 15 for r in found.values()), found
+
+
+def test_footnotes_are_asides_in_the_book_and_a_list_on_the_site(
+    books: dict[str, bytes], editions: dict[str, Edition]
+) -> None:
+    """Regression: DAISY Ace flagged ``<li epub:type="footnote">`` (ARIA allows no footnote role
+    on ``li``). The book's notes are asides with the footnote role; the site keeps its list."""
+    entries = _entries(books["en"])
+    book = etree.fromstring(entries["EPUB/road-to-2019.xhtml"])
+    assert not [e for e in book.iter() if e.get(EPUB_TYPE) == "footnote" and e.tag != f"{X}aside"]
+    asides = list(book.iter(f"{X}aside"))
+    assert asides and all(
+        a.get(EPUB_TYPE) == "footnote" and a.get("role") == "doc-footnote" and a.get("id")
+        for a in asides
+    )
+    refs = {a.get("href") for a in book.iter(f"{X}a") if a.get(EPUB_TYPE) == "noteref"}
+    assert refs == {f"#{a.get('id')}" for a in asides}
+    assert all(a.getparent().tag == f"{X}div" for a in asides)  # no list left around them
+    site = site_files(editions["en"], REPO, tuple(editions))["road-to-2019.html"].decode()
+    assert '<ol class="footnotes-list">' in site and "<aside" not in site

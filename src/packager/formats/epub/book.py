@@ -177,8 +177,8 @@ def xhtml(html: str, links: dict[str, str], direction: str) -> bytes:
         if parent is not None and "footnote-ref" in (parent.get("class") or ""):
             a.set("epub:type", "noteref")
             a.set("role", "doc-noteref")
-    for item in _classed(root, "footnote-item"):
-        item.set("epub:type", "footnote")
+    for notes in _classed(root, "footnotes-list"):
+        _footnote_asides(notes)
     for img in root.iter("img"):
         for attr in ("loading", "decoding"):  # meaningless in a book
             img.attrib.pop(attr, "")
@@ -190,6 +190,18 @@ def xhtml(html: str, links: dict[str, str], direction: str) -> bytes:
     data = f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n{text}\n'.encode()
     etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
     return data
+
+
+def _footnote_asides(notes: etree._Element) -> None:
+    """The site's list of notes as one ``<aside epub:type="footnote">`` each: ARIA allows no
+    footnote role on ``li`` (DAISY Ace flags it), and reading systems pop up an aside. The
+    stylesheet numbers them as the list did."""
+    for item in notes:
+        item.tag = "aside"
+        item.set("epub:type", "footnote")
+        item.set("role", "doc-footnote")
+    notes.tag = "div"
+    notes.attrib.pop("start", "")
 
 
 def _classed(root: etree._Element, name: str) -> list[etree._Element]:
