@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from packager.api import BuildOptions, build, check_all
 from packager.diagnostics import Diagnostic, InputError, Problems
 from packager.formats.pdf.book import _fetcher_class, book_html, pdf_bytes
+from packager.formats.pdf.svgtext import shaped_media
 from packager.i18n.editions import editions
 from tests.conftest import COURSE_YAML, QUIZ, REPO, SVG, CourseFactory, load
 
@@ -424,3 +425,25 @@ def test_the_answer_key_prints_short_answers_as_written(make_course: CourseFacto
     assert (
         '<p class="key-question">Question 1: <bdi><code>git commit</code></bdi> · <bdi>commit</bdi></p>'
     ) in html.replace("\u2068", "").replace("\u2069", "")
+
+
+def test_the_arabic_book_prints_the_arabic_timeline(sample_editions) -> None:  # type: ignore[no-untyped-def]
+    """Regression (issue 14 item 19): the localized SVG was skipped (WeasyPrint cannot shape
+    right-to-left text in SVG) and the Arabic book printed the English timeline. Its text is
+    now shaped into outlines, which the book's fetcher serves in place of the file."""
+    html = book_html(sample_editions["ar"], REPO)
+    assert 'src="file:///__course__/media/timeline.ar.svg"' in html
+    fetcher = _fetcher_class()(
+        REPO / "courses" / SAMPLE / "media",
+        shaped_media(REPO / "courses" / SAMPLE / "media", ("timeline.ar.svg",), "ar"),
+    )
+    served = fetcher.fetch("file:///__course__/media/timeline.ar.svg").read()
+    assert b"<text" not in served and "صياغة مصطلح".encode() in served  # in its <title>
+
+
+def test_the_chinese_book_embeds_no_japanese_face(sample_pdfs) -> None:  # type: ignore[no-untyped-def]
+    """Regression (issue 14 item 20): the timeline's font-family="sans-serif" made WeasyPrint
+    embed Noto Sans CJK JP in the zh-Hans book; its text is drawn in the book's SC face."""
+    reader = sample_pdfs["zh-Hans"]
+    fonts = {f for n in range(len(reader.pages)) for f in _fonts(reader, n)}
+    assert any("CJK-SC" in f for f in fonts) and not any("CJK-JP" in f for f in fonts), fonts

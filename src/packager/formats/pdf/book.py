@@ -32,7 +32,7 @@ from packager.diagnostics import (
     Severity,
     display_path,
 )
-from packager.formats.pdf import glyphs
+from packager.formats.pdf import glyphs, svgtext
 from packager.formats.registry import Rendered, RenderRequest
 from packager.i18n import locales
 from packager.i18n.editions import Edition, is_language_variant, localized_media
@@ -202,7 +202,9 @@ class _Book:
             credit_for=self.course.credit_for,
             source_lang=self.course.language,
             source_dir=languages.direction(self.course.language),
-            localized_media=_printable(self.course, localized_media(self.course, edition.lang)),
+            localized_media=_printable(
+                self.course, localized_media(self.course, edition.lang), edition.lang
+            ),
             media_prefix=ROOT,
         )
         source_name = template_context(edition, self.ctx, badge="")["source_name"]
@@ -261,16 +263,19 @@ class _Book:
 _RTL_TEXT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
-def _printable(course: Course, localized: dict[str, str]) -> dict[str, str]:
-    """Language versions of images the PDF can draw: WeasyPrint cannot shape right-to-left text
-    inside SVG, so such a drawing is replaced by the course's own in the PDF (the site keeps it)."""
+def _printable(course: Course, localized: dict[str, str], lang: str) -> dict[str, str]:
+    """Language versions of images the PDF can draw. WeasyPrint cannot shape right-to-left text
+    inside SVG: such a drawing has its text shaped into outlines (``svgtext``); one whose text
+    cannot be (CSS, text on a path) is replaced by the course's own (the site keeps it)."""
     out = {}
     for source, target in localized.items():
         path = course.root / target
-        if path.suffix.lower() == ".svg" and _RTL_TEXT.search(
-            path.read_text(encoding="utf-8", errors="replace")
-        ):
-            continue
+        if path.suffix.lower() == ".svg":
+            data = path.read_bytes()
+            if _RTL_TEXT.search(data.decode("utf-8", "replace")) and (
+                svgtext.shape_svg(data, lang) is None
+            ):
+                continue
         out[source] = target
     return out
 
@@ -431,7 +436,12 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
     css, fonts = _stylesheet(css_path.read_text(encoding="utf-8"), media, where)
     fetcher = _fetcher_class()(
         edition.course.root / "media",
-        {"assets/badge.svg": badge_svg(edition.course.license).encode()},
+        {
+            "assets/badge.svg": badge_svg(edition.course.license).encode(),
+            **svgtext.shaped_media(
+                edition.course.root / "media", edition.course.media_files, edition.lang
+            ),
+        },
     )
     course = edition.course
     identifier = (
@@ -489,7 +499,7 @@ def extra_inputs() -> tuple[object, ...]:
     """The fonts and the renderer shape a book too: an update of either rebuilds it."""
     from importlib.metadata import version
 
-    return (version("weasyprint"), glyphs.fonts_in_use())
+    return (version("weasyprint"), version("uharfbuzz"), glyphs.fonts_in_use())
 
 
 def render(request: RenderRequest) -> bytes:
