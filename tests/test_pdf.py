@@ -447,3 +447,11 @@ def test_the_chinese_book_embeds_no_japanese_face(sample_pdfs) -> None:  # type:
     reader = sample_pdfs["zh-Hans"]
     fonts = {f for n in range(len(reader.pages)) for f in _fonts(reader, n)}
     assert any("CJK-SC" in f for f in fonts) and not any("CJK-JP" in f for f in fonts), fonts
+
+
+def test_a_bracketed_chinese_title_is_not_broken_across_lines(sample_pdfs) -> None:  # type: ignore[no-untyped-def]
+    """Regression (issue 14 item 20): the Chinese cover broke "…组织《建" / "议书》"."""
+    lines = (sample_pdfs["zh-Hans"].pages[0].extract_text() or "").splitlines()
+    assert "开放式教育资源与联合国教科文组织" in lines and "《建议书》" in lines, lines
+    for line in lines:
+        assert line.count("《") == line.count("》"), line

@@ -8,6 +8,7 @@ template or static file by giving a file of the same name.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,7 +55,21 @@ def environment(folders: tuple[Path, ...], ui: UiCatalogue, sandboxed: bool) -> 
     env.install_gettext_translations(ui.translations(html=True), newstyle=True)  # type: ignore[attr-defined]
     env.filters["lang"] = mark_source_text
     env.filters["bdi"] = isolate
+    env.filters["phrases"] = keep_phrases
     return env
+
+
+# A title in CJK brackets (《建议书》, 「…」): short, and never to be broken across lines.
+_BRACKETED = re.compile("[《〈「『【][^《》〈〉「」『』【】<>&]{1,20}[》〉」』】]")
+
+
+def keep_phrases(value: object) -> Markup:
+    """The ``phrases`` filter: Chinese, Japanese and Korean text may break between any two
+    characters, so a title in brackets split across lines (a book's cover read "…组织《建" /
+    "议书》"). Each bracketed phrase is kept whole (``white-space: nowrap``); the line breaks
+    before it instead. Chains after ``lang``: works on the escaped text, never inside a tag."""
+    html = str(Markup.escape(value))
+    return Markup(_BRACKETED.sub(r'<span class="phrase">\g<0></span>', html))
 
 
 # First strong isolate and pop directional isolate: WeasyPrint ignores ``unicode-bidi`` (so
