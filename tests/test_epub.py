@@ -349,3 +349,42 @@ def test_footnotes_are_asides_in_the_book_and_a_list_on_the_site(
     assert all(a.getparent().tag == f"{X}div" for a in asides)  # no list left around them
     site = site_files(editions["en"], REPO, tuple(editions))["road-to-2019.html"].decode()
     assert '<ol class="footnotes-list">' in site and "<aside" not in site
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
+def test_embedded_fonts_cover_the_text_and_pass_epubcheck(
+    editions: dict[str, Edition], tmp_path: Path, lang: str
+) -> None:
+    """``--embed-fonts`` (was not implemented): the book carries its script's Noto faces, cut
+    to its characters, declared in its stylesheet and manifest; same bytes twice; EPUBCheck
+    finds nothing."""
+    from fontTools.ttLib import TTFont
+
+    data = epub_bytes(editions[lang], REPO, tuple(editions), embed_fonts=True)
+    assert data == epub_bytes(editions[lang], REPO, tuple(editions), embed_fonts=True)
+    entries = _entries(data)
+    faces = sorted(k.removeprefix("EPUB/") for k in entries if k.startswith("EPUB/fonts/"))
+    script = {"ar": "NotoSansArabic", "zh-Hans": "NotoSansCJKSC"}[lang]
+    other = {"ar": "NotoSansCJKSC", "zh-Hans": "NotoSansArabic"}[lang]  # a language's name
+    assert [f.removeprefix("fonts/").rsplit(".", 1)[0] for f in faces] == sorted(
+        [f"{script}-400", f"{script}-700", "NotoSans-400", "NotoSans-700", f"{other}-400"]
+    )
+    css = entries["EPUB/style.css"].decode()
+    opf = entries["EPUB/package.opf"].decode()
+    for face in faces:
+        assert f'src: url("{face}")' in css
+        assert re.search(rf'href="{face}" media-type="font/(ttf|otf)"', opf)
+    covered = set()
+    for face in faces:
+        with TTFont(io.BytesIO(entries[f"EPUB/{face}"])) as font:
+            covered |= set(font.getBestCmap())
+    text = "".join(
+        "".join(etree.fromstring(v).itertext()) for k, v in entries.items() if k.endswith(".xhtml")
+    )
+    assert {c for c in text if c.isalpha() and ord(c) not in covered} == set()
+    path = tmp_path / "book.epub"
+    path.write_bytes(data)
+    found = [m for m in _epubcheck(path) if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    assert found == [], json.dumps(found, indent=1, ensure_ascii=False)
+    plain = _entries(epub_bytes(editions[lang], REPO, tuple(editions)))
+    assert not [k for k in plain if k.startswith("EPUB/fonts/")]

@@ -252,6 +252,11 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
     help="Common Cartridge version [default: the course's cc_version, else 1.1, which Moodle needs].",
 )
 @click.option(
+    "--embed-fonts",
+    is_flag=True,
+    help="EPUB: carry subsets of the Noto fonts of each book's script (for e-readers without them).",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -279,6 +284,7 @@ def build_command(
     strict: bool,
     preview: bool,
     cc_version: str | None,
+    embed_fonts: bool,
     jobs: int | None,
     force: bool,
     shard: tuple[int, int],
@@ -303,6 +309,7 @@ def build_command(
         strict=strict,
         preview=preview,
         cc_version=cc_version,
+        embed_fonts=embed_fonts,
         force=force,
         jobs=jobs or default_jobs(),
         shard=shard,

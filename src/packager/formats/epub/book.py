@@ -23,6 +23,7 @@ from markupsafe import Markup
 from packager import languages
 from packager.diagnostics import Diagnostic, InputError
 from packager.formats.cartridge.writer import safe_name, zip_time
+from packager.formats.epub import fonts
 from packager.formats.epub.container import (
     Document,
     check_epub,
@@ -53,21 +54,26 @@ SUMMARY = N_(
 )
 
 
-def epub_bytes(edition: Edition, project: Path, published: tuple[str, ...]) -> bytes:
+def epub_bytes(
+    edition: Edition, project: Path, published: tuple[str, ...], *, embed_fonts: bool = False
+) -> bytes:
     """The EPUB of one edition, checked; raises :class:`InputError` on a template's mistake or
     on a book that fails the structural check (so a broken book is never written)."""
-    data = _book(edition, project)
+    data = _book(edition, project, embed_fonts=embed_fonts)
     check_epub(data, f"{edition.course.id}-{edition.lang}.epub")
     return data
 
 
 def extra_inputs() -> tuple[object, ...]:
-    return ()
+    """The installed fonts, which ``--embed-fonts`` puts in the book."""
+    from packager.formats.pdf import glyphs
+
+    return (glyphs.fonts_in_use(),)
 
 
 def render(request: RenderRequest) -> bytes:
     """The format's entry point: the book, unchecked (``check`` follows)."""
-    return _book(request.edition, request.project)
+    return _book(request.edition, request.project, embed_fonts=request.options.embed_fonts)
 
 
 def check(output: Rendered, request: RenderRequest) -> list[Diagnostic]:
@@ -81,8 +87,8 @@ def check(output: Rendered, request: RenderRequest) -> list[Diagnostic]:
     return []
 
 
-def _book(edition: Edition, project: Path) -> bytes:
-    """Every file of the book, zipped."""
+def _book(edition: Edition, project: Path, *, embed_fonts: bool = False) -> bytes:
+    """Every file of the book, zipped; with ``embed_fonts``, subsets of the faces too."""
     course, lang = edition.course, edition.lang
     folders = search_path(project, course.root)
     env = environment(folders, edition.ui, sandboxed=(course.root / "templates").is_dir())
@@ -149,6 +155,15 @@ def _book(edition: Edition, project: Path) -> bytes:
         files[f"EPUB/{src}"] = (course.root / source).read_bytes()
     for d in documents:
         files[f"EPUB/{d.name}"] = d.data
+    if embed_fonts:
+        text = "".join(_text(etree.fromstring(d.data)) for d in documents)
+        book = f"{course.id}-{lang}.epub"
+        faces, css, problems = fonts.embedded(lang, text, book)
+        if problems:
+            raise InputError(problems)
+        files["EPUB/style.css"] += css.encode()
+        files |= {f"EPUB/{name}": data for name, data in faces.items()}
+        images = [*images, *sorted(faces)]
     conforms = all(_alt_texts(d.data) for d in documents)
     when = zip_time(course)
     files["EPUB/package.opf"] = package(edition, documents, images, cover, conforms, SUMMARY, when)
