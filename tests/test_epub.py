@@ -388,3 +388,19 @@ def test_embedded_fonts_cover_the_text_and_pass_epubcheck(
     assert found == [], json.dumps(found, indent=1, ensure_ascii=False)
     plain = _entries(epub_bytes(editions[lang], REPO, tuple(editions)))
     assert not [k for k in plain if k.startswith("EPUB/fonts/")]
+
+
+def test_embedding_a_font_that_is_not_installed_is_an_error(
+    editions: dict[str, Edition], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packager.formats.epub import fonts
+
+    monkeypatch.setattr(fonts, "find_face", lambda family, weight: None)
+    with pytest.raises(InputError) as caught:
+        epub_bytes(editions["ar"], REPO, tuple(editions), embed_fonts=True)
+    assert [d.format() for d in caught.value.diagnostics][:2] == [
+        "oer-recommendation-ar.epub:1:1: error[epub-font]: --embed-fonts: the font"
+        " 'Noto Sans Arabic' is not installed (apt-get install fonts-noto-core)",
+        "oer-recommendation-ar.epub:1:1: error[epub-font]: --embed-fonts: the font"
+        " 'Noto Sans' is not installed (apt-get install fonts-noto-core)",
+    ]
