@@ -441,10 +441,12 @@ def test_the_arabic_book_prints_the_arabic_timeline(sample_editions) -> None:  #
     assert b"<text" not in served and "صياغة مصطلح".encode() in served  # in its <title>
 
 
-def test_the_chinese_book_embeds_no_japanese_face(sample_pdfs) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("lang", ["zh-Hans", "ar"])
+def test_simplified_chinese_is_never_drawn_in_the_japanese_face(sample_pdfs, lang: str) -> None:  # type: ignore[no-untyped-def]
     """Regression (issue 14 item 20): the timeline's font-family="sans-serif" made WeasyPrint
-    embed Noto Sans CJK JP in the zh-Hans book; its text is drawn in the book's SC face."""
-    reader = sample_pdfs["zh-Hans"]
+    embed Noto Sans CJK JP in the zh-Hans book; its text is drawn in the book's SC face. The
+    Arabic book's credits name the Chinese translation "中文 (简体)", marked zh-Hans now."""
+    reader = sample_pdfs[lang]
     fonts = {f for n in range(len(reader.pages)) for f in _fonts(reader, n)}
     assert any("CJK-SC" in f for f in fonts) and not any("CJK-JP" in f for f in fonts), fonts
 

@@ -78,15 +78,19 @@ _FSI, _PDI = "\u2068", "\u2069"
 
 
 @jinja2.pass_context
-def isolate(context: jinja2.runtime.Context, value: object) -> Markup:
+def isolate(context: jinja2.runtime.Context, value: object, lang: str | None = None) -> Markup:
     """The ``bdi`` filter: a value inserted into a sentence (a name, a title, a version, an
     address), isolated so that its direction does not reorder the words and punctuation around
     it (an English name in an Arabic sentence pulled the Arabic comma to its other side).
-    Where the context sets ``bidi_marks`` (the PDF) the value is also framed with FSI/PDI."""
+    Where the context sets ``bidi_marks`` (the PDF) the value is also framed with FSI/PDI.
+    ``lang``: the value's own language (a language's name in its own script), so it is read
+    and printed as that language (the Arabic book drew "中文" in the Japanese face)."""
     marks = context.get("bidi_marks", False)
     inner = Markup.escape(value)
     if marks:
         inner = Markup(_FSI) + inner + Markup(_PDI)
+    if lang:
+        return Markup('<bdi lang="{}">{}</bdi>').format(lang, inner)
     return Markup("<bdi>{}</bdi>").format(inner)
 
 
