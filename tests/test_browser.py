@@ -498,6 +498,56 @@ def test_module_navigation_on_a_phone(page: Any, site_url: str) -> None:
     assert page.locator('#course-nav [aria-current="page"]').text_content() == "Share your view"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_header_is_compact_on_a_phone(page: Any, site_url: str, lang: str) -> None:
+    """Regression (issue 14 item 24): at 360 px the header took 145 px of a 740 px screen. It
+    keeps the skip link, the contents link and every language, each reachable, in under 100."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{site_url}/{lang}/html/what-are-oer.html")
+    assert page.locator(".site-header").bounding_box()["height"] < 100
+    assert page.locator(".skip-link").count() == 1
+    contents = page.locator(".contents-link").bounding_box()
+    assert contents["height"] >= 20 and 0 <= contents["x"] <= PHONE["width"] - contents["width"]
+    names = page.locator(".language-switcher li")
+    assert names.count() == len(LANGS)
+    for code in page.eval_on_selector_all(".language-switcher a", "a => a.map((l) => l.lang)"):
+        _tab_to(page, f'.language-switcher a[lang="{code}"]')  # off the row's end: scrolled to
+        box = page.locator(f'.language-switcher a[lang="{code}"]').bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], code
+        assert box["height"] >= 24, "touch targets are at least 24 px high"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_course_facts_stand_on_one_row(page: Any, site_url: str, lang: str) -> None:
+    """Regression (issue 14 item 24): on a desktop the licence stood alone on a second row and
+    the date broke over two lines."""
+    page.goto(f"{site_url}/{lang}/html/index.html")
+    tops = page.eval_on_selector_all(
+        ".facts > div", "cards => cards.map((c) => c.getBoundingClientRect().top)"
+    )
+    assert len(tops) == 5 and len(set(tops)) == 1, tops
+    lines = page.eval_on_selector_all(
+        ".facts dd",
+        """values => values.map((value) => {
+          const range = document.createRange();
+          range.selectNodeContents(value);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.bottom))).size;
+        })""",
+    )
+    assert lines == [1] * 5, lines
+
+
+def test_the_arabic_column_stands_where_the_english_one_does(page: Any, site_url: str) -> None:
+    """Regression (issue 14 item 24): Arabic's larger rem widened the page (100-1180 px against
+    160-1120 px at 1280 px)."""
+    boxes = {}
+    for lang in ("en", "ar"):
+        page.goto(f"{site_url}/{lang}/html/what-are-oer.html")
+        boxes[lang] = page.locator(".layout").bounding_box()
+    assert boxes["ar"]["x"] == pytest.approx(boxes["en"]["x"], abs=1)
+    assert boxes["ar"]["width"] == pytest.approx(boxes["en"]["width"], abs=1)
+
+
 # -- right to left ---------------------------------------------------------------------------
 
 

@@ -188,16 +188,19 @@ def test_a_media_credit_may_state_a_licence_that_is_not_open(make_course: Course
     with zipfile.ZipFile(project / "build/demo/en/demo-en.imscc") as archive:
         page_names = [n for n in archive.namelist() if n.endswith("credits.html")]
         cartridge_credits = archive.read(page_names[0]).decode()
-    assert "NASA, All rights reserved, used with permission</li>" in cartridge_credits
+    assert "<bdi>NASA</bdi>, All rights reserved, used with permission</li>" in cartridge_credits
     assert (
-        'UNESCO, <a href="https://creativecommons.org/licenses/by/3.0/igo/">CC BY 3.0 IGO</a></li>'
+        '<bdi>UNESCO</bdi>, <a href="https://creativecommons.org/licenses/by/3.0/igo/">CC BY 3.0 IGO</a></li>'
         in cartridge_credits
     )
     (edition,) = check_all(project, ("demo",), problems)
-    book = book_html(edition, project)
-    assert "<li>Launch pad, NASA, All rights reserved, used with permission</li>" in book
+    book = book_html(edition, project).replace("\u2068", "").replace("\u2069", "")
     assert (
-        '<li>World map, UNESCO, CC BY 3.0 IGO (<span class="url">https://creativecommons.org/licenses/by/3.0/igo/</span>)</li>'
+        "<li>Launch pad, <bdi>NASA</bdi>, <bdi>All rights reserved, used with permission</bdi></li>"
+        in book
+    )
+    assert (
+        '<li>World map, <bdi>UNESCO</bdi>, <bdi>CC BY 3.0 IGO</bdi> (<span class="url">https://creativecommons.org/licenses/by/3.0/igo/</span>)</li>'
         in book
     )
 
@@ -255,3 +258,38 @@ def test_course_can_override_a_template(make_course: CourseFactory) -> None:
     (site,) = _build(project)
     assert "<h1>Our own credits</h1>" in (site / "credits.html").read_text()
     assert "<h1>Introduction</h1>" in (site / "intro.html").read_text()
+
+
+def test_inserted_names_and_values_are_isolated_in_every_format() -> None:
+    """Regression (issue 14 item 24): an English name inserted into an Arabic sentence was not
+    isolated, so the Arabic comma after it stood on the wrong side. Every format isolates names,
+    titles, versions and addresses with ``<bdi>``; the PDF adds FSI/PDI, which Pango honours
+    (WeasyPrint ignores ``unicode-bidi``)."""
+    import io
+    import zipfile
+
+    from packager.api import check_all
+    from packager.formats.cartridge.profile import VERSIONS
+    from packager.formats.cartridge.writer import cartridge_files
+    from packager.formats.epub.book import epub_bytes
+    from packager.formats.pdf.book import book_html
+    from packager.formats.site import site_files
+    from tests.conftest import REPO
+
+    (arabic,) = [e for e in check_all(REPO, ("oer-recommendation",), Problems()) if e.lang == "ar"]
+    name = "<bdi>OER Foundation course team</bdi>"
+    site = site_files(arabic, REPO, ("en", "ar"))["what-are-oer.html"].decode()
+    assert f"من إعداد {name}، مرخَّص" in site
+    assert "الإصدار <bdi>1.0.0</bdi>" in site
+    credits = site_files(arabic, REPO, ("en", "ar"))["credits.html"].decode()
+    assert (
+        f'<li><a href="https://oerfoundation.org">{name}</a>, <bdi>OER Foundation</bdi></li>'
+        in credits
+    )
+    cartridge = b"".join(cartridge_files(arabic, REPO, VERSIONS["1.1"]).values()).decode()
+    assert f"من إعداد {name}، مرخَّص" in cartridge
+    with zipfile.ZipFile(io.BytesIO(epub_bytes(arabic, REPO, ("ar",)))) as epub:
+        book = b"".join(epub.read(n) for n in epub.namelist() if n.endswith(".xhtml")).decode()
+    assert f'<a href="https://oerfoundation.org">{name}</a>' in book
+    printed = book_html(arabic, REPO)
+    assert '<p class="authors"><bdi>\u2068OER Foundation course team\u2069</bdi></p>' in printed

@@ -235,3 +235,21 @@ def test_source_date_epoch_is_read_in_one_place(monkeypatch: pytest.MonkeyPatch)
         source_date()
     sources = "".join(p.read_text() for p in (REPO / "src/packager").rglob("*.py"))
     assert sources.count('"SOURCE_DATE_EPOCH"') == 1  # sourcedate.NAME; nothing else reads it
+
+
+def test_build_embeds_fonts_in_the_epub_when_asked(make_course: CourseFactory) -> None:
+    """``--embed-fonts`` reaches the EPUB, and changing it rebuilds the book (it is an input)."""
+    import zipfile
+
+    project = make_course()
+    book = project / "build/demo/en/demo-en.epub"
+    assert run("build", "--format", "epub", cwd=project).returncode == 0
+    with zipfile.ZipFile(book) as archive:
+        assert not [n for n in archive.namelist() if n.startswith("EPUB/fonts/")]
+    result = run("build", "--format", "epub", "--embed-fonts", cwd=project)
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(book) as archive:
+        assert sorted(n for n in archive.namelist() if n.startswith("EPUB/fonts/")) == [
+            "EPUB/fonts/NotoSans-400.ttf",
+            "EPUB/fonts/NotoSans-700.ttf",
+        ]

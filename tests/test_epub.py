@@ -208,7 +208,7 @@ def test_read_back_every_page_figure_footnote_question_and_credit_in_order(
         refs = [a for a in book.iter(f"{X}a") if a.get(EPUB_TYPE) == "noteref"]
         inline = [c for t in page.document.tokens for c in t.children or ()]
         assert len(refs) == sum(c.type == "footnote_ref" for c in inline), page.id
-        items = [li for li in book.iter(f"{X}li") if li.get(EPUB_TYPE) == "footnote"]
+        items = [e for e in book.iter(f"{X}aside") if e.get(EPUB_TYPE) == "footnote"]
         assert len(items) == notes
     credits = _text(etree.fromstring(entries["EPUB/credits.xhtml"]))
     for media in course.media:
@@ -329,3 +329,78 @@ def test_axe_finds_no_violations_in_any_document_of_the_book(
         context.close()
     assert {n: r["violations"] for n, r in found.items() if r["violations"]} == {}
     assert all(r["rules"] >= 15 for r in found.values()), found
+
+
+def test_footnotes_are_asides_in_the_book_and_a_list_on_the_site(
+    books: dict[str, bytes], editions: dict[str, Edition]
+) -> None:
+    """Regression: DAISY Ace flagged ``<li epub:type="footnote">`` (ARIA allows no footnote role
+    on ``li``). The book's notes are asides with the footnote role; the site keeps its list."""
+    entries = _entries(books["en"])
+    book = etree.fromstring(entries["EPUB/road-to-2019.xhtml"])
+    assert not [e for e in book.iter() if e.get(EPUB_TYPE) == "footnote" and e.tag != f"{X}aside"]
+    asides = list(book.iter(f"{X}aside"))
+    assert asides and all(
+        a.get(EPUB_TYPE) == "footnote" and a.get("role") == "doc-footnote" and a.get("id")
+        for a in asides
+    )
+    refs = {a.get("href") for a in book.iter(f"{X}a") if a.get(EPUB_TYPE) == "noteref"}
+    assert refs == {f"#{a.get('id')}" for a in asides}
+    assert all(a.getparent().tag == f"{X}div" for a in asides)  # no list left around them
+    site = site_files(editions["en"], REPO, tuple(editions))["road-to-2019.html"].decode()
+    assert '<ol class="footnotes-list">' in site and "<aside" not in site
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
+def test_embedded_fonts_cover_the_text_and_pass_epubcheck(
+    editions: dict[str, Edition], tmp_path: Path, lang: str
+) -> None:
+    """``--embed-fonts`` (was not implemented): the book carries its script's Noto faces, cut
+    to its characters, declared in its stylesheet and manifest; same bytes twice; EPUBCheck
+    finds nothing."""
+    from fontTools.ttLib import TTFont
+
+    data = epub_bytes(editions[lang], REPO, tuple(editions), embed_fonts=True)
+    assert data == epub_bytes(editions[lang], REPO, tuple(editions), embed_fonts=True)
+    entries = _entries(data)
+    faces = sorted(k.removeprefix("EPUB/") for k in entries if k.startswith("EPUB/fonts/"))
+    script = {"ar": "NotoSansArabic", "zh-Hans": "NotoSansCJKSC"}[lang]
+    other = {"ar": "NotoSansCJKSC", "zh-Hans": "NotoSansArabic"}[lang]  # a language's name
+    assert [f.removeprefix("fonts/").rsplit(".", 1)[0] for f in faces] == sorted(
+        [f"{script}-400", f"{script}-700", "NotoSans-400", "NotoSans-700", f"{other}-400"]
+    )
+    css = entries["EPUB/style.css"].decode()
+    opf = entries["EPUB/package.opf"].decode()
+    for face in faces:
+        assert f'src: url("{face}")' in css
+        assert re.search(rf'href="{face}" media-type="font/(ttf|otf)"', opf)
+    covered = set()
+    for face in faces:
+        with TTFont(io.BytesIO(entries[f"EPUB/{face}"])) as font:
+            covered |= set(font.getBestCmap())
+    text = "".join(
+        "".join(etree.fromstring(v).itertext()) for k, v in entries.items() if k.endswith(".xhtml")
+    )
+    assert {c for c in text if c.isalpha() and ord(c) not in covered} == set()
+    path = tmp_path / "book.epub"
+    path.write_bytes(data)
+    found = [m for m in _epubcheck(path) if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    assert found == [], json.dumps(found, indent=1, ensure_ascii=False)
+    plain = _entries(epub_bytes(editions[lang], REPO, tuple(editions)))
+    assert not [k for k in plain if k.startswith("EPUB/fonts/")]
+
+
+def test_embedding_a_font_that_is_not_installed_is_an_error(
+    editions: dict[str, Edition], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packager.formats.epub import fonts
+
+    monkeypatch.setattr(fonts, "find_face", lambda family, weight: None)
+    with pytest.raises(InputError) as caught:
+        epub_bytes(editions["ar"], REPO, tuple(editions), embed_fonts=True)
+    assert [d.format() for d in caught.value.diagnostics][:2] == [
+        "oer-recommendation-ar.epub:1:1: error[epub-font]: --embed-fonts: the font"
+        " 'Noto Sans Arabic' is not installed (apt-get install fonts-noto-core)",
+        "oer-recommendation-ar.epub:1:1: error[epub-font]: --embed-fonts: the font"
+        " 'Noto Sans' is not installed (apt-get install fonts-noto-core)",
+    ]

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from packager.api import BuildOptions, build, check_all
 from packager.diagnostics import Diagnostic, InputError, Problems
 from packager.formats.pdf.book import _fetcher_class, book_html, pdf_bytes
+from packager.formats.pdf.svgtext import shaped_media
 from packager.i18n.editions import editions
 from tests.conftest import COURSE_YAML, QUIZ, REPO, SVG, CourseFactory, load
 
@@ -280,7 +281,7 @@ def test_a_book_over_the_text_limit_fails_at_the_page_and_the_site_still_builds(
         build(BuildOptions(project=project, out=out, formats=("html", "pdf")), Problems())
     assert [d.format() for d in caught.value.diagnostics] == [
         "courses/demo/pages/quiz.md:1:1: error[pdf-too-large]: this page takes the book past"
-        " the PDF's limit of 2,000 characters of text (it has 3,082); the PDF is not made,"
+        " the PDF's limit of 2,000 characters of text (it has 3,098); the PDF is not made,"
         " the other formats are: shorten the course or split it into several"
     ]
     assert (out / "demo/en/html/index.html").is_file()
@@ -409,3 +410,50 @@ def test_han_characters_are_drawn_with_the_books_regional_face(
     reader = PdfReader(io.BytesIO(pdf_bytes(edition, project)))
     cjk = {f for n in range(len(reader.pages)) for f in _fonts(reader, n) if "CJK" in f}
     assert cjk and all(f"CJK-{face}" in f for f in cjk), cjk
+
+
+def test_the_answer_key_prints_short_answers_as_written(make_course: CourseFactory) -> None:
+    """Regression (issue 14 item 24): a short answer in code printed as plain text in the key."""
+    quiz = QUIZ.replace("single-choice", "short-answer").replace(
+        "- [x] Right\n- [ ] Wrong", "- `git commit`\n- commit"
+    )
+    project = make_course({"pages/quiz.md": quiz})
+    course, _problems = load(project)
+    assert course is not None
+    (edition,) = editions(project, course, Problems())
+    html = book_html(edition, project)
+    assert (
+        '<p class="key-question">Question 1: <bdi><code>git commit</code></bdi> · <bdi>commit</bdi></p>'
+    ) in html.replace("\u2068", "").replace("\u2069", "")
+
+
+def test_the_arabic_book_prints_the_arabic_timeline(sample_editions) -> None:  # type: ignore[no-untyped-def]
+    """Regression (issue 14 item 19): the localized SVG was skipped (WeasyPrint cannot shape
+    right-to-left text in SVG) and the Arabic book printed the English timeline. Its text is
+    now shaped into outlines, which the book's fetcher serves in place of the file."""
+    html = book_html(sample_editions["ar"], REPO)
+    assert 'src="file:///__course__/media/timeline.ar.svg"' in html
+    fetcher = _fetcher_class()(
+        REPO / "courses" / SAMPLE / "media",
+        shaped_media(REPO / "courses" / SAMPLE / "media", ("timeline.ar.svg",), "ar"),
+    )
+    served = fetcher.fetch("file:///__course__/media/timeline.ar.svg").read()
+    assert b"<text" not in served and "صياغة مصطلح".encode() in served  # in its <title>
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "ar"])
+def test_simplified_chinese_is_never_drawn_in_the_japanese_face(sample_pdfs, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """Regression (issue 14 item 20): the timeline's font-family="sans-serif" made WeasyPrint
+    embed Noto Sans CJK JP in the zh-Hans book; its text is drawn in the book's SC face. The
+    Arabic book's credits name the Chinese translation "中文 (简体)", marked zh-Hans now."""
+    reader = sample_pdfs[lang]
+    fonts = {f for n in range(len(reader.pages)) for f in _fonts(reader, n)}
+    assert any("CJK-SC" in f for f in fonts) and not any("CJK-JP" in f for f in fonts), fonts
+
+
+def test_a_bracketed_chinese_title_is_not_broken_across_lines(sample_pdfs) -> None:  # type: ignore[no-untyped-def]
+    """Regression (issue 14 item 20): the Chinese cover broke "…组织《建" / "议书》"."""
+    lines = (sample_pdfs["zh-Hans"].pages[0].extract_text() or "").splitlines()
+    assert "开放式教育资源与联合国教科文组织" in lines and "《建议书》" in lines, lines
+    for line in lines:
+        assert line.count("《") == line.count("》"), line

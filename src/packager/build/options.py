@@ -25,6 +25,7 @@ class BuildOptions:
     strict: bool = False
     preview: bool = False
     cc_version: str | None = None  # None: the course's own setting, else Common Cartridge 1.1
+    embed_fonts: bool = False  # the EPUB carries subsets of the Noto faces of its script
     force: bool = False  # rebuild outputs whose inputs did not change
     jobs: int = 0  # worker processes; 0: build in this process
     shard: tuple[int, int] = (1, 1)  # build the K-th of N stable shares of the outputs

@@ -65,6 +65,7 @@ def make_plans(options: BuildOptions) -> list[Plan]:
         engine_digest(),
         options.preview,
         options.cc_version,
+        options.embed_fonts,
         str(int(epoch.timestamp())) if epoch else "",
     )
     templates = combine(tree_digest(project / "templates"), tree_digest(builtin_templates()))

@@ -65,6 +65,11 @@ from packager.cli.common import (
     help="Common Cartridge version [default: the course's cc_version, else 1.1, which Moodle needs].",
 )
 @click.option(
+    "--embed-fonts",
+    is_flag=True,
+    help="EPUB: carry subsets of the Noto fonts of each book's script (for e-readers without them).",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -92,6 +97,7 @@ def build_command(
     strict: bool,
     preview: bool,
     cc_version: str | None,
+    embed_fonts: bool,
     jobs: int | None,
     force: bool,
     shard: tuple[int, int],
@@ -116,6 +122,7 @@ def build_command(
         strict=strict,
         preview=preview,
         cc_version=cc_version,
+        embed_fonts=embed_fonts,
         force=force,
         jobs=jobs or default_jobs(),
         shard=shard,

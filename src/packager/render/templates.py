@@ -8,6 +8,7 @@ template or static file by giving a file of the same name.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,7 +54,44 @@ def environment(folders: tuple[Path, ...], ui: UiCatalogue, sandboxed: bool) -> 
     )
     env.install_gettext_translations(ui.translations(html=True), newstyle=True)  # type: ignore[attr-defined]
     env.filters["lang"] = mark_source_text
+    env.filters["bdi"] = isolate
+    env.filters["phrases"] = keep_phrases
     return env
+
+
+# A title in CJK brackets (《建议书》, 「…」): short, and never to be broken across lines.
+_BRACKETED = re.compile("[《〈「『【][^《》〈〉「」『』【】<>&]{1,20}[》〉」』】]")
+
+
+def keep_phrases(value: object) -> Markup:
+    """The ``phrases`` filter: Chinese, Japanese and Korean text may break between any two
+    characters, so a title in brackets split across lines (a book's cover read "…组织《建" /
+    "议书》"). Each bracketed phrase is kept whole (``white-space: nowrap``); the line breaks
+    before it instead. Chains after ``lang``: works on the escaped text, never inside a tag."""
+    html = str(Markup.escape(value))
+    return Markup(_BRACKETED.sub(r'<span class="phrase">\g<0></span>', html))
+
+
+# First strong isolate and pop directional isolate: WeasyPrint ignores ``unicode-bidi`` (so
+# ``<bdi>`` alone isolates nothing in the PDF), but Pango's bidi algorithm honours these.
+_FSI, _PDI = "\u2068", "\u2069"
+
+
+@jinja2.pass_context
+def isolate(context: jinja2.runtime.Context, value: object, lang: str | None = None) -> Markup:
+    """The ``bdi`` filter: a value inserted into a sentence (a name, a title, a version, an
+    address), isolated so that its direction does not reorder the words and punctuation around
+    it (an English name in an Arabic sentence pulled the Arabic comma to its other side).
+    Where the context sets ``bidi_marks`` (the PDF) the value is also framed with FSI/PDI.
+    ``lang``: the value's own language (a language's name in its own script), so it is read
+    and printed as that language (the Arabic book drew "中文" in the Japanese face)."""
+    marks = context.get("bidi_marks", False)
+    inner = Markup.escape(value)
+    if marks:
+        inner = Markup(_FSI) + inner + Markup(_PDI)
+    if lang:
+        return Markup('<bdi lang="{}">{}</bdi>').format(lang, inner)
+    return Markup("<bdi>{}</bdi>").format(inner)
 
 
 @jinja2.pass_context

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from packager import languages
 from packager.diagnostics import Diagnostic, InputError
 from packager.formats.archive import safe_name, zip_time
+from packager.formats.epub import fonts
 from packager.formats.epub.container import (
     Document,
     check_epub,
@@ -54,21 +55,26 @@ SUMMARY = N_(
 )
 
 
-def epub_bytes(edition: Edition, project: Path, published: tuple[str, ...]) -> bytes:
+def epub_bytes(
+    edition: Edition, project: Path, published: tuple[str, ...], *, embed_fonts: bool = False
+) -> bytes:
     """The EPUB of one edition, checked; raises :class:`InputError` on a template's mistake or
     on a book that fails the structural check (so a broken book is never written)."""
-    data = _book(edition, project)
+    data = _book(edition, project, embed_fonts=embed_fonts)
     check_epub(data, f"{edition.course.id}-{edition.lang}.epub")
     return data
 
 
 def extra_inputs() -> tuple[object, ...]:
-    return ()
+    """The installed fonts, which ``--embed-fonts`` puts in the book."""
+    from packager.formats.pdf import glyphs
+
+    return (glyphs.fonts_in_use(),)
 
 
 def render(request: RenderRequest) -> bytes:
     """The format's entry point: the book, unchecked (``check`` follows)."""
-    return _book(request.edition, request.project)
+    return _book(request.edition, request.project, embed_fonts=request.options.embed_fonts)
 
 
 def check(output: Rendered, request: RenderRequest) -> list[Diagnostic]:
@@ -82,8 +88,8 @@ def check(output: Rendered, request: RenderRequest) -> list[Diagnostic]:
     return []
 
 
-def _book(edition: Edition, project: Path) -> bytes:
-    """Every file of the book, zipped."""
+def _book(edition: Edition, project: Path, *, embed_fonts: bool = False) -> bytes:
+    """Every file of the book, zipped; with ``embed_fonts``, subsets of the faces too."""
     course, lang = edition.course, edition.lang
     folders = search_path(project, course.root)
     env = environment(folders, edition.ui, sandboxed=(course.root / "templates").is_dir())
@@ -150,6 +156,15 @@ def _book(edition: Edition, project: Path) -> bytes:
         files[f"EPUB/{src}"] = (course.root / source).read_bytes()
     for d in documents:
         files[f"EPUB/{d.name}"] = d.data
+    if embed_fonts:
+        text = "".join(_text(etree.fromstring(d.data)) for d in documents)
+        book = f"{course.id}-{lang}.epub"
+        faces, css, problems = fonts.embedded(lang, text, book)
+        if problems:
+            raise InputError(problems)
+        files["EPUB/style.css"] += css.encode()
+        files |= {f"EPUB/{name}": data for name, data in faces.items()}
+        images = [*images, *sorted(faces)]
     conforms = all(_alt_texts(d.data) for d in documents)
     when = zip_time(course)
     files["EPUB/package.opf"] = package(edition, documents, images, cover, conforms, SUMMARY, when)
@@ -178,8 +193,8 @@ def xhtml(html: str, links: dict[str, str], direction: str) -> bytes:
         if parent is not None and "footnote-ref" in (parent.get("class") or ""):
             a.set("epub:type", "noteref")
             a.set("role", "doc-noteref")
-    for item in _classed(root, "footnote-item"):
-        item.set("epub:type", "footnote")
+    for notes in _classed(root, "footnotes-list"):
+        _footnote_asides(notes)
     for img in root.iter("img"):
         for attr in ("loading", "decoding"):  # meaningless in a book
             img.attrib.pop(attr, "")
@@ -191,6 +206,18 @@ def xhtml(html: str, links: dict[str, str], direction: str) -> bytes:
     data = f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n{text}\n'.encode()
     etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
     return data
+
+
+def _footnote_asides(notes: etree._Element) -> None:
+    """The site's list of notes as one ``<aside epub:type="footnote">`` each: ARIA allows no
+    footnote role on ``li`` (DAISY Ace flags it), and reading systems pop up an aside. The
+    stylesheet numbers them as the list did."""
+    for item in notes:
+        item.tag = "aside"
+        item.set("epub:type", "footnote")
+        item.set("role", "doc-footnote")
+    notes.tag = "div"
+    notes.attrib.pop("start", "")
 
 
 def _classed(root: etree._Element, name: str) -> list[etree._Element]:

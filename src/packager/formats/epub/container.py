@@ -29,6 +29,8 @@ MEDIA_TYPES = {
     ".webp": "image/webp",
     ".xhtml": "application/xhtml+xml",
     ".css": "text/css",
+    ".ttf": "font/ttf",  # --embed-fonts
+    ".otf": "font/otf",
 }
 
 CONTAINER = (

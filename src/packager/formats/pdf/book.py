@@ -32,7 +32,7 @@ from packager.diagnostics import (
     Severity,
     display_path,
 )
-from packager.formats.pdf import glyphs
+from packager.formats.pdf import glyphs, svgtext
 from packager.formats.registry import Rendered, RenderRequest
 from packager.i18n import locales
 from packager.i18n.editions import Edition, is_language_variant, localized_media
@@ -40,7 +40,7 @@ from packager.render.context import template_context, template_problem
 from packager.render.document import render_document, render_inline_at, render_span
 from packager.render.settings import FALLBACK_NOTE, RenderContext
 from packager.render.templates import environment, find_static, search_path
-from packager.source.document import Question, plain_text
+from packager.source.document import Question
 from packager.source.licenses import badge_svg
 from packager.source.media import image_size
 from packager.source.model import Course, Page, PageKind
@@ -197,7 +197,9 @@ class _Book:
             credit_for=self.course.credit_for,
             source_lang=self.course.language,
             source_dir=languages.direction(self.course.language),
-            localized_media=_printable(self.course, localized_media(self.course, edition.lang)),
+            localized_media=_printable(
+                self.course, localized_media(self.course, edition.lang), edition.lang
+            ),
             media_prefix=ROOT,
         )
         source_name = template_context(edition, self.ctx, badge="")["source_name"]
@@ -227,6 +229,7 @@ class _Book:
                 credits=credits,
                 PageKind=PageKind,
                 cover=self._cover(),
+                bidi_marks=True,
             )
         except jinja2.TemplateError as exc:
             raise InputError([template_problem(exc, self.project)]) from None
@@ -237,10 +240,9 @@ class _Book:
 
     def _answers(self, page: Page, question: Question, ctx: RenderContext) -> AnswerKey:
         document = page.document
-        if question.kind == "short-answer":
+        if question.kind == "short-answer":  # as written: code stays code
             answers = tuple(
-                Markup.escape(plain_text(document.tokens[o.inline].children))
-                for o in question.options
+                Markup(render_inline_at(document, o.inline, ctx)) for o in question.options
             )
         else:
             letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -256,16 +258,19 @@ class _Book:
 _RTL_TEXT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
-def _printable(course: Course, localized: dict[str, str]) -> dict[str, str]:
-    """Language versions of images the PDF can draw: WeasyPrint cannot shape right-to-left text
-    inside SVG, so such a drawing is replaced by the course's own in the PDF (the site keeps it)."""
+def _printable(course: Course, localized: dict[str, str], lang: str) -> dict[str, str]:
+    """Language versions of images the PDF can draw. WeasyPrint cannot shape right-to-left text
+    inside SVG: such a drawing has its text shaped into outlines (``svgtext``); one whose text
+    cannot be (CSS, text on a path) is replaced by the course's own (the site keeps it)."""
     out = {}
     for source, target in localized.items():
         path = course.root / target
-        if path.suffix.lower() == ".svg" and _RTL_TEXT.search(
-            path.read_text(encoding="utf-8", errors="replace")
-        ):
-            continue
+        if path.suffix.lower() == ".svg":
+            data = path.read_bytes()
+            if _RTL_TEXT.search(data.decode("utf-8", "replace")) and (
+                svgtext.shape_svg(data, lang) is None
+            ):
+                continue
         out[source] = target
     return out
 
@@ -426,7 +431,12 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
     css, fonts = _stylesheet(css_path.read_text(encoding="utf-8"), media, where)
     fetcher = _fetcher_class()(
         edition.course.root / "media",
-        {"assets/badge.svg": badge_svg(edition.course.license).encode()},
+        {
+            "assets/badge.svg": badge_svg(edition.course.license).encode(),
+            **svgtext.shaped_media(
+                edition.course.root / "media", edition.course.media_files, edition.lang
+            ),
+        },
     )
     course = edition.course
     identifier = (
@@ -484,7 +494,7 @@ def extra_inputs() -> tuple[object, ...]:
     """The fonts and the renderer shape a book too: an update of either rebuilds it."""
     from importlib.metadata import version
 
-    return (version("weasyprint"), glyphs.fonts_in_use())
+    return (version("weasyprint"), version("uharfbuzz"), glyphs.fonts_in_use())
 
 
 def render(request: RenderRequest) -> bytes:
