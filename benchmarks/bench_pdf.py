@@ -25,7 +25,8 @@ from bench_html import alternated, make_course
 
 from packager.api import check_all
 from packager.diagnostics import Problems
-from packager.formats.pdf.book import ROOT, _fetcher_class, book_html, pdf_bytes
+from packager.formats.pdf.book import book_html, pdf_bytes
+from packager.formats.pdf.fetch import ROOT, fetcher_class
 from packager.i18n.editions import Edition
 from packager.render.templates import find_static, search_path
 from packager.source.licenses import badge_svg
@@ -37,7 +38,7 @@ def bare(edition: Edition, project: Path, html: str) -> bytes:
     from weasyprint import CSS, HTML
 
     css_path = find_static(search_path(project, edition.course.root), "print.css")
-    fetcher = _fetcher_class()(
+    fetcher = fetcher_class()(
         edition.course.root / "media",
         {"assets/badge.svg": badge_svg(edition.course.license).encode()},
     )

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 
 from packager.api import BuildOptions, build, check_all
 from packager.diagnostics import Diagnostic, InputError, Problems
-from packager.formats.pdf.book import _fetcher_class, book_html, pdf_bytes
+from packager.formats.pdf.book import book_html, pdf_bytes
+from packager.formats.pdf.fetch import fetcher_class
 from packager.formats.pdf.svgtext import shaped_media
 from packager.i18n.editions import editions
 from tests.conftest import COURSE_YAML, QUIZ, REPO, SVG, CourseFactory, load
@@ -128,7 +129,7 @@ def test_fetcher_refuses_anything_but_the_course(tmp_path: Path) -> None:
     media.mkdir()
     (media / "ok.svg").write_text("<svg/>")
     (tmp_path / "secret.txt").write_text("secret")
-    fetcher = _fetcher_class()(media, {})
+    fetcher = fetcher_class()(media, {})
     assert fetcher.fetch("file:///__course__/media/ok.svg").url.endswith("ok.svg")
     for url in (
         "file:///etc/passwd",
@@ -251,9 +252,9 @@ def test_a_missing_glyph_in_a_module_title_points_at_course_yaml(
 
 def test_courses_share_one_font_configuration(make_course: CourseFactory, tmp_path: Path) -> None:
     """Regression: keying the parsed stylesheet on the course made every course load fonts anew."""
-    from packager.formats.pdf.book import _stylesheet
+    from packager.formats.pdf.fetch import stylesheet
 
-    _stylesheet.cache_clear()
+    stylesheet.cache_clear()
     first = make_course(course_id="one")
     second = make_course(course_id="two")
     assert first == second  # one project, two courses
@@ -264,16 +265,16 @@ def test_courses_share_one_font_configuration(make_course: CourseFactory, tmp_pa
             ),
             Problems(),
         )
-    assert _stylesheet.cache_info().currsize == 1
+    assert stylesheet.cache_info().currsize == 1
 
 
 def test_a_book_over_the_text_limit_fails_at_the_page_and_the_site_still_builds(
     make_course: CourseFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Regression: a 10 MB page's PDF never finished; the limit is checked before WeasyPrint."""
-    from packager.formats.pdf import book as pdfbook
+    from packager.formats.pdf import checks as pdfchecks
 
-    monkeypatch.setattr(pdfbook, "MAX_BOOK_TEXT", 2_000)
+    monkeypatch.setattr(pdfchecks, "MAX_BOOK_TEXT", 2_000)
     long_page = QUIZ + "\nMany words. " * 200
     project = make_course({"pages/quiz.md": long_page})
     out = tmp_path / "out"
@@ -291,9 +292,9 @@ def test_a_book_over_the_text_limit_fails_at_the_page_and_the_site_still_builds(
 def test_a_page_just_over_the_real_limit_is_refused_before_weasyprint(
     make_course: CourseFactory,
 ) -> None:
-    from packager.formats.pdf import book as pdfbook
+    from packager.formats.pdf import checks as pdfchecks
 
-    words = "Many words. " * (pdfbook.MAX_BOOK_TEXT // 12 + 1)
+    words = "Many words. " * (pdfchecks.MAX_BOOK_TEXT // 12 + 1)
     project = make_course({"pages/intro.md": "---\ntitle: Intro\nduration: 5\n---\n\n" + words})
     (problem,) = _pdf_errors(project)
     assert problem.code == "pdf-too-large"
@@ -433,7 +434,7 @@ def test_the_arabic_book_prints_the_arabic_timeline(sample_editions) -> None:  #
     now shaped into outlines, which the book's fetcher serves in place of the file."""
     html = book_html(sample_editions["ar"], REPO)
     assert 'src="file:///__course__/media/timeline.ar.svg"' in html
-    fetcher = _fetcher_class()(
+    fetcher = fetcher_class()(
         REPO / "courses" / SAMPLE / "media",
         shaped_media(REPO / "courses" / SAMPLE / "media", ("timeline.ar.svg",), "ar"),
     )

@@ -31,12 +31,12 @@ from packager.build.jobs import (
     forget,
     run_alone,
     run_course,
-    start_worker,
 )
 from packager.build.options import BuildOptions
 from packager.build.plan import in_shard, make_plans, split, unchanged
 from packager.build.results import Known, Result, language_of
 from packager.build.state import BuildState, OutputRecord, locked
+from packager.build.worker import start_worker
 from packager.diagnostics import Diagnostic, Location, Severity
 from packager.formats.registry import selected
 from packager.output import recover

@@ -15,9 +15,6 @@ translated them (the language switcher and credits show them), the options, and 
 from __future__ import annotations
 
 import functools
-import gc
-import os
-import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,30 +76,6 @@ class CourseOutcome:
 def output_path(course: str, lang: str, fmt: str) -> str:
     """Where an output goes, relative to the output folder."""
     return FORMATS[fmt].path(course, lang)
-
-
-def start_worker() -> None:
-    """Set up a worker process: the engine alone answers Ctrl-C, and collections are rare."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the engine's handler is not for workers
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # held at fork
-    _die_with_parent()
-    old = gc.get_threshold()
-    gc.set_threshold(max(old[0], 50_000), old[1], old[2])
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this worker when the build that started it dies (SIGKILL, a crash):
-    an orphan would go on writing outputs beside the next build."""
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return  # not Linux: the engine still stops its workers on Ctrl-C and SIGTERM
-    if os.getppid() == 1:  # the build died before the request took hold
-        os._exit(1)
 
 
 @functools.lru_cache(maxsize=2)
