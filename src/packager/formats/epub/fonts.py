@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from packager.diagnostics import Diagnostic, Location, Severity
+from packager.formats.pdf.glyphs import fc_match
 
 
 @dataclass(frozen=True)
@@ -68,17 +68,10 @@ def other_families(lang: str, text: str) -> tuple[str, ...]:
 def find_face(family: str, weight: int) -> Face | None:
     """The installed file of ``family`` at ``weight``; None when fontconfig has no such face."""
     pattern = f"{family}:weight={'200' if weight >= 700 else '80'}"  # fontconfig's scale
-    try:
-        result = subprocess.run(
-            ["fc-match", "-f", "%{family}\n%{file}\n%{index}\n%{weight}", pattern],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        )
-        found, file, index, got = result.stdout.split("\n")
-    except (OSError, subprocess.SubprocessError, ValueError):
+    answer = fc_match(pattern, "file", "index", "weight")
+    if answer is None:
         return None
+    found, file, index, got = answer
     if family not in found.split(",") or not file:
         return None
     if (int(float(got)) >= 200) != (weight >= 700):

@@ -29,11 +29,13 @@ PACKAGES = "fonts-noto-core fonts-noto-cjk"
 
 
 @functools.cache
-def _font_file(family: str) -> Path | None:
-    """The file fontconfig has for exactly this family, or None when it is not installed."""
+def fc_match(pattern: str, *fields: str) -> tuple[str, ...] | None:
+    """fontconfig's best face for ``pattern`` (``family`` or ``family:weight=200``): its
+    ``fields`` (``family`` first, then e.g. ``file``, ``index``, ``weight``), or None when
+    fontconfig cannot answer. The family may differ from the one asked for: callers compare."""
     try:
         result = subprocess.run(
-            ["fc-match", "-f", "%{family}\n%{file}", family],
+            ["fc-match", "-f", "\n".join(f"%{{{f}}}" for f in ("family", *fields)), pattern],
             capture_output=True,
             text=True,
             check=True,
@@ -41,8 +43,16 @@ def _font_file(family: str) -> Path | None:
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    found, _, file = result.stdout.partition("\n")
-    return Path(file) if family in found.split(",") and file else None
+    found = tuple(result.stdout.split("\n"))
+    return found if len(found) == len(fields) + 1 else None
+
+
+def _font_file(family: str) -> Path | None:
+    """The file fontconfig has for exactly this family, or None when it is not installed."""
+    found = fc_match(family, "file")
+    if found is None or family not in found[0].split(",") or not found[1]:
+        return None
+    return Path(found[1])
 
 
 @functools.cache

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import functools
 import re
-import subprocess
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
+
+from packager.formats.pdf.glyphs import fc_match
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -254,18 +255,10 @@ def _font(family: str, bold: bool) -> tuple[object, object, float]:
     import uharfbuzz as hb
     from fontTools.ttLib import TTFont
 
-    pattern = f"{family}:bold" if bold else family
-    try:
-        result = subprocess.run(
-            ["fc-match", "-f", "%{family}\n%{file}\n%{index}", pattern],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        )
-        found, file, index = result.stdout.split("\n")
-    except (OSError, subprocess.SubprocessError, ValueError):
-        raise _UnsupportedError from None
+    answer = fc_match(f"{family}:bold" if bold else family, "file", "index")
+    if answer is None:
+        raise _UnsupportedError
+    found, file, index = answer
     if family not in found.split(","):
         raise _UnsupportedError  # the face is not installed: the book's glyph check says so
     path = Path(file)
