@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -128,3 +129,22 @@ def sample_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     build(options, Problems())
     return out / "oer-recommendation"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium for the whole session, shared by every browser test (two
+    Playwright instances cannot run in one process: each module importing its own fixture made
+    the second fail)."""
+    from tests.test_browser import CHROMIUM_ARGS, need
+
+    chromium = shutil.which("chromium")
+    need(chromium, "Debian's chromium (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the test extras bring it
+        need(False, "Playwright for Python (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

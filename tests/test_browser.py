@@ -104,21 +104,6 @@ def fallback_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from _serve(out / "oer-recommendation")
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Debian Chromium for the session."""
-    chromium = shutil.which("chromium")
-    need(chromium, "Debian's chromium (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - the test extras bring it
-        need(False, "Playwright for Python (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A fresh desktop-sized tab; tests resize it for phones."""

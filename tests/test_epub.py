@@ -25,7 +25,7 @@ from packager.formats.site import site_files
 from packager.i18n.editions import Edition
 from packager.languages import direction
 from tests.conftest import REPO, CourseFactory
-from tests.test_browser import AXE_JS, LANGS, _serve, browser, need  # noqa: F401 - a fixture
+from tests.test_browser import AXE_JS, LANGS, _serve, need
 
 SAMPLE = "oer-recommendation"
 OPF = "{http://www.idpf.org/2007/opf}"
@@ -306,7 +306,7 @@ def unzipped(books: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory) 
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", LANGS)
 def test_axe_finds_no_violations_in_any_document_of_the_book(
-    browser: Any,  # noqa: F811 - the fixture imported above
+    browser: Any,
     unzipped: str,
     books: dict[str, bytes],
     lang: str,

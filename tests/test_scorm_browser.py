@@ -29,7 +29,6 @@ from tests.test_browser import (
     PHONE,
     _audit_pages,
     _serve,
-    browser,  # noqa: F401 - the fixture, by its name
     need,
 )
 
@@ -195,7 +194,7 @@ def _close(tab: Any, version: str) -> dict[str, Any]:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("right", [True, False], ids=["right", "wrong"])
 def test_scorm12_reports_place_completion_score_and_status(
-    browser: Any,  # noqa: F811 - the fixture imported above
+    browser: Any,
     platform: str,
     lang: str,
     right: bool,
@@ -217,7 +216,7 @@ def test_scorm12_reports_place_completion_score_and_status(
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("right", [True, False], ids=["right", "wrong"])
 def test_scorm2004_reports_completion_success_score_and_interactions(
-    browser: Any,  # noqa: F811 - the fixture imported above
+    browser: Any,
     platform: str,
     lang: str,
     right: bool,
@@ -257,7 +256,7 @@ def test_scorm2004_reports_completion_success_score_and_interactions(
 
 @pytest.mark.parametrize("version", ["1.2", "2004"])
 def test_completion_needs_every_page_and_the_place_is_resumed(
-    browser: Any,  # noqa: F811 - the fixture imported above
+    browser: Any,
     platform: str,
     version: str,
 ) -> None:
@@ -317,7 +316,7 @@ def _open_resumed(chromium: Any, base: str, version: str, seed: object) -> Any:
 
 @pytest.mark.parametrize("how", ["served", "from-disk"])
 def test_without_a_platform_the_course_reads_and_says_nothing_is_recorded(
-    browser: Any,  # noqa: F811 - the fixture imported above
+    browser: Any,
     platform: str,
     how: str,
 ) -> None:
@@ -337,7 +336,7 @@ def test_without_a_platform_the_course_reads_and_says_nothing_is_recorded(
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_axe_finds_no_violations_in_the_package(
-    browser: Any,  # noqa: F811 - the fixture imported above
+    browser: Any,
     platform: str,
     lang: str,
 ) -> None:

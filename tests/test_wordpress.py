@@ -28,7 +28,7 @@ from packager.diagnostics import Problems
 from packager.publish.client import Client, Site, WordPressError
 from packager.publish.wordpress import Publisher
 from tests.conftest import REPO
-from tests.test_browser import DESKTOP, browser, need  # noqa: F401 - a fixture
+from tests.test_browser import DESKTOP, need
 from tests.wpsite import WordPress, missing
 
 pytestmark = pytest.mark.wordpress
@@ -172,7 +172,7 @@ def test_media_boxes_discussion_and_direction(wordpress: WordPress) -> None:
 @pytest.mark.browser
 def test_arabic_pages_read_right_to_left_in_chromium(
     wordpress: WordPress,
-    browser: Any,  # noqa: F811 - the fixture
+    browser: Any,
 ) -> None:
     """The published Arabic pages in a browser: right to left, figures drawn, answers open."""
     found = [p for p in pages(wordpress) if 'lang="ar"' in p["content"]["raw"]]
