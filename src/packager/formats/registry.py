@@ -181,7 +181,7 @@ register(
         "packager.formats.scorm.scorm12",
         "scorm12.zip",
         group=PLATFORM,
-        offered="SCORM 1.2",
+        offered="a SCORM 1.2 package",
     )
 )
 register(
@@ -192,7 +192,7 @@ register(
         "packager.formats.scorm.scorm2004",
         "scorm2004.zip",
         group=PLATFORM,
-        offered="SCORM 2004 packages",
+        offered="a SCORM 2004 package",
     )
 )
 register(
