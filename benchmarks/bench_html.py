@@ -25,8 +25,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from packager.api import BuildOptions, build, check, fewer_collections
-from packager.build.jobs import _editions
 from packager.diagnostics import Problems
+from packager.engine.jobs import _editions
 from packager.formats.site import site_files
 from packager.i18n.editions import editions
 

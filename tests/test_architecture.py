@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from packager.api import BuildOptions
-from packager.build.engine import run as run_engine
 from packager.diagnostics import Diagnostic, Location, Severity
+from packager.engine.runner import run as run_engine
 from packager.formats.registry import FORMATS, Format, Rendered, RenderRequest, register
 from tests.conftest import CourseFactory
 
@@ -107,12 +107,12 @@ def test_no_module_imports_another_in_a_circle() -> None:
 def test_the_import_walk_sees_lazy_and_relative_imports(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text(
-        "def f():\n    from packager.build import jobs\n    import packager.diagnostics\n"
+        "def f():\n    from packager.engine import jobs\n    import packager.diagnostics\n"
     )
-    known = {"packager", "packager.build", "packager.build.jobs", "packager.diagnostics"}
+    known = {"packager", "packager.engine", "packager.engine.jobs", "packager.diagnostics"}
     assert _imports(module, "packager.x", known) == {
-        "packager.build",
-        "packager.build.jobs",
+        "packager.engine",
+        "packager.engine.jobs",
         "packager.diagnostics",
     }
 
@@ -129,7 +129,7 @@ def test_no_module_is_over_400_lines() -> None:
 def test_the_stages_are_packages() -> None:
     """A newcomer finds the pipeline from the folder names alone."""
     folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
-    assert {"source", "i18n", "render", "formats", "build", "cli"} <= folders
+    assert {"source", "i18n", "render", "formats", "engine", "cli"} <= folders
     top = {p.stem for p in PACKAGE.glob("*.py")}
     shared = {"__init__", "__main__", "api", "diagnostics", "languages", "output", "resources"}
     assert top <= shared | {"sourcedate"}
@@ -214,7 +214,7 @@ def test_the_command_line_starts_without_the_heavy_libraries() -> None:
 
     heavy = ("jinja2", "lxml", "markdown_it", "weasyprint", "http.server", "yaml", "babel", "PIL")
     code = (
-        "import sys, packager.cli.main, packager.build.engine, packager.build.plan\n"
+        "import sys, packager.cli.main, packager.engine.runner, packager.engine.plan\n"
         f"print([m for m in {heavy!r} if m in sys.modules])"
     )
     result = subprocess.run(

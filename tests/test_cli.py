@@ -152,9 +152,9 @@ def test_an_interrupted_build_says_so_in_its_summary(
 ) -> None:
     """Regression: an interrupt before any output ended with "nothing to do: 0 outputs up to date"."""
     from packager.api import BuildOptions
-    from packager.build.engine import Report
     from packager.cli.build import print_summary
     from packager.cli.common import State
+    from packager.engine.runner import Report
 
     print_summary(State(), Report(interrupted=True), BuildOptions(tmp_path, tmp_path / "out"))
     assert capsys.readouterr().out == "interrupted after 0 built, 0 unchanged, 0 failed (0.0 s)\n"

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from packager.api import BuildOptions
-from packager.build.engine import Report
-from packager.build.engine import run as run_engine
+from packager.engine.runner import Report
+from packager.engine.runner import run as run_engine
 from packager.output import recover, write_tree
 from tests.conftest import COURSE_YAML, INTRO, REPO, CourseFactory
 from tests.test_cli import run
@@ -250,8 +250,8 @@ def test_yaml_errors_still_fail_with_their_place(make_course: CourseFactory) -> 
 def test_a_crash_in_a_worker_fails_its_job_with_the_traceback_and_the_others_go_on(
     make_course: CourseFactory,
 ) -> None:
-    from packager.build.engine import _execute
-    from packager.build.jobs import CourseJob
+    from packager.engine.jobs import CourseJob
+    from packager.engine.runner import _execute
 
     project = make_course()
     good = BuildOptions(project=project, out=project / "build", formats=("html",))
@@ -290,7 +290,7 @@ def test_a_broken_catalogue_fails_only_its_language_on_every_worker(tmp_path: Pa
 def test_a_pdf_depends_on_the_installed_fonts_and_a_site_does_not(
     make_course: CourseFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from packager.build.jobs import _templates_digest
+    from packager.engine.jobs import _templates_digest
     from packager.formats.pdf import glyphs
 
     project = make_course()
@@ -343,7 +343,7 @@ def test_a_template_edited_between_two_builds_in_one_process_is_used(tmp_path: P
 def test_a_catalogue_saved_while_its_course_loads_is_rebuilt_next_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from packager.build import jobs
+    from packager.engine import jobs
 
     project = _sample(tmp_path)
     po = project / "locales/fr/LC_MESSAGES/oer-recommendation.po"
@@ -396,7 +396,7 @@ def test_index_and_out_mistakes_are_located_errors(make_course: CourseFactory) -
 
 def _dies_building_a(job: object) -> object:
     """A worker killed (out of memory, a crash) whenever it builds course ``a``."""
-    from packager.build.jobs import run_course
+    from packager.engine.jobs import run_course
 
     if getattr(job, "course", "") == "a":
         os._exit(9)
@@ -407,7 +407,7 @@ def test_a_worker_that_keeps_dying_fails_only_the_job_that_kills_it(
     make_course: CourseFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Review finding: a second death failed every job then in the pool, innocent ones too."""
-    from packager.build import engine
+    from packager.engine import runner as engine
 
     for course in ("a", "b", "c", "d"):
         project = make_course(course_id=course)

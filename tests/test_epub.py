@@ -17,8 +17,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from packager.api import BuildOptions, check_all
-from packager.build.engine import run
 from packager.diagnostics import InputError, Problems
+from packager.engine.runner import run
 from packager.formats.epub.book import SUMMARY, epub_bytes
 from packager.formats.epub.container import CONFORMS_TO, book_id, check_epub, zip_epub
 from packager.formats.site import site_files

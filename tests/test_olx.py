@@ -16,8 +16,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from packager.api import BuildOptions, check_all
-from packager.build.engine import run
 from packager.diagnostics import Problems
+from packager.engine.runner import run
 from packager.formats.olx.container import OlxChecker, check_olx, tar_gz
 from packager.formats.olx.course import open_edx_license, render
 from packager.formats.registry import RenderRequest

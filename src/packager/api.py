@@ -1,7 +1,7 @@
 """The library's entry points: checking courses, and ``build`` (with its :class:`BuildOptions`).
 
 ``check`` and ``check_all`` load and check without writing. ``build`` runs the build engine
-(:mod:`packager.build.engine`) in this process and raises :class:`InputError` if any output failed;
+(:mod:`packager.engine.runner`) in this process and raises :class:`InputError` if any output failed;
 the command line runs the same engine with worker processes. Heavy modules are imported only
 inside the functions, so that a build with nothing to do starts quickly.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from packager.build.options import BuildOptions, Output, fewer_collections
 from packager.diagnostics import InputError, Problems
+from packager.engine.options import BuildOptions, Output, fewer_collections
 
 __all__ = ["BuildOptions", "Output", "build", "check", "check_all", "fewer_collections"]
 
@@ -49,7 +49,7 @@ def build(options: BuildOptions, problems: Problems) -> list[Output]:
 
     Outputs that failed are left as they were; the others are written.
     """
-    from packager.build.engine import run
+    from packager.engine.runner import run
 
     report = run(options)
     problems.items.extend(d for d in report.warnings if d not in problems.items)

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from packager.build.options import BuildOptions
 from packager.diagnostics import InputError, Severity, display_path
+from packager.engine.options import BuildOptions
 from packager.formats.registry import FORMATS, names
 
 if TYPE_CHECKING:
-    from packager.build.engine import Report
+    from packager.engine.runner import Report
 from packager.cli.common import (
     EXIT_INPUT,
     EXIT_INTERNAL,
@@ -109,7 +109,7 @@ def build_command(
     Each course is checked, then every language and format is built in worker processes. A
     failing output does not stop the others; the exit code is 1 if any failed.
     """
-    from packager.build.engine import default_jobs, run
+    from packager.engine.runner import default_jobs, run
 
     check_source_date()
     options = BuildOptions(
@@ -240,7 +240,7 @@ def print_summary(state: State, report: Report, options: BuildOptions) -> None:
 @click.pass_obj
 def index_command(state: State, out: Path | None, project: Path) -> None:
     """Merge the reports of a sharded build (shards/K-of-N.json) into index.html and report.json."""
-    from packager.build.catalogue_page import merge_shards
+    from packager.engine.catalogue_page import merge_shards
 
     folder = out if out is not None else project / "build"
     try:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from packager.build.options import BuildOptions
 from packager.diagnostics import InputError, Severity, display_path
+from packager.engine.options import BuildOptions
 from packager.formats.registry import names
 
 if TYPE_CHECKING:
@@ -61,8 +61,8 @@ def serve_command(
 
     Only this computer can connect (the loopback interface). Stop with Ctrl-C.
     """
-    from packager.build.engine import default_jobs, run
     from packager.cli.serve import Generation, start_server, watch
+    from packager.engine.runner import default_jobs, run
 
     check_source_date()
     options = BuildOptions(

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
 if TYPE_CHECKING:
-    from packager.build.options import BuildOptions
     from packager.diagnostics import Diagnostic
+    from packager.engine.options import BuildOptions
     from packager.i18n.editions import Edition
 
 Rendered = bytes | Mapping[str, bytes]

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from packager.build.digests import combine, file_digest, files_digest
-from packager.build.options import BuildOptions, fewer_collections
 from packager.diagnostics import (
     Diagnostic,
     InputError,
@@ -30,12 +28,14 @@ from packager.diagnostics import (
     Severity,
     display_path,
 )
+from packager.engine.digests import combine, file_digest, files_digest
+from packager.engine.options import BuildOptions, fewer_collections
 from packager.formats.registry import FORMATS, RenderRequest
 from packager.output import write_file, write_tree
 
 if TYPE_CHECKING:
     from packager.i18n.editions import Edition
-from packager.build.results import Known, LanguageFacts, Result, language_of, output_size, stamp
+from packager.engine.results import Known, LanguageFacts, Result, language_of, output_size, stamp
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def _editions(
         course = loaded[0]
         wanted = None
         if options.langs or options.shard != (1, 1):  # only some languages are to be built
-            from packager.build.plan import in_shard
+            from packager.engine.plan import in_shard
 
             wanted = frozenset(
                 lang
@@ -213,7 +213,7 @@ def run_course(job: CourseJob) -> CourseOutcome:
         return CourseOutcome(job.course, failed, warnings, (), ())
     outputs = job.outputs
     if any(not lang for lang, _fmt in outputs):  # the planner could not read the languages
-        from packager.build.plan import in_shard
+        from packager.engine.plan import in_shard
 
         formats = tuple(dict.fromkeys(fmt for _lang, fmt in outputs))
         outputs = tuple(

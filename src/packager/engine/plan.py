@@ -10,10 +10,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager.build.digests import combine, engine_digest, files_digest, tree_digest
-from packager.build.options import BuildOptions
-from packager.build.results import Result, stamp
-from packager.build.state import BuildState
+from packager.engine.digests import combine, engine_digest, files_digest, tree_digest
+from packager.engine.options import BuildOptions
+from packager.engine.results import Result, stamp
+from packager.engine.state import BuildState
 from packager.formats.registry import selected
 from packager.resources import builtin_templates, find_courses
 from packager.sourcedate import source_date

@@ -3,7 +3,7 @@
 The main process stays light: it hashes the inputs of each course (``digests``) and compares
 them with what the previous build recorded (``buildstate``); a course whose inputs did not
 change is not even loaded. Changed courses go to a pool of worker processes
-(:mod:`concurrent.futures`), one :class:`~packager.build.jobs.CourseJob` each, and the outputs of slow
+(:mod:`concurrent.futures`), one :class:`~packager.engine.jobs.CourseJob` each, and the outputs of slow
 formats (the PDFs) follow as separate jobs so they spread over every worker. A job that fails (bad
 input, a dead worker) fails alone; the others carry on. Every output is written atomically
 (``output``), so an interrupted build leaves each output whole: the old one or the new one.
@@ -24,7 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packager.build.jobs import (
+from packager.diagnostics import Diagnostic, Location, Severity
+from packager.engine.jobs import (
     CourseJob,
     CourseOutcome,
     RenderJob,
@@ -32,12 +33,11 @@ from packager.build.jobs import (
     run_alone,
     run_course,
 )
-from packager.build.options import BuildOptions
-from packager.build.plan import in_shard, make_plans, split, unchanged
-from packager.build.results import Known, Result, language_of
-from packager.build.state import BuildState, OutputRecord, locked
-from packager.build.worker import start_worker
-from packager.diagnostics import Diagnostic, Location, Severity
+from packager.engine.options import BuildOptions
+from packager.engine.plan import in_shard, make_plans, split, unchanged
+from packager.engine.results import Known, Result, language_of
+from packager.engine.state import BuildState, OutputRecord, locked
+from packager.engine.worker import start_worker
 from packager.formats.registry import selected
 from packager.output import recover
 
@@ -125,7 +125,7 @@ def run(options: BuildOptions, on_event: Event | None = None) -> Report:
         report.results.sort(key=lambda r: (r.course, r.lang, r.format))
         report.seconds = time.perf_counter() - started
         if not report.interrupted:
-            from packager.build.catalogue_page import write_catalogue
+            from packager.engine.catalogue_page import write_catalogue
 
             courses = {r.course for r in report.results}
             _bookkeeping(report, out, lambda: write_catalogue(options, state, courses))

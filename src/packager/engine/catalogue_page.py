@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from packager.build.options import BuildOptions
-from packager.build.state import BuildState
 from packager.diagnostics import Diagnostic, InputError, Location, Severity, display_path
+from packager.engine.options import BuildOptions
+from packager.engine.state import BuildState
 from packager.formats.registry import FORMATS, columns, offered
 from packager.output import write_file
 
@@ -26,7 +26,7 @@ _SHARD_NAME = re.compile(r"(?P<k>[0-9]{1,6})-of-(?P<n>[0-9]{1,6})\.json")
 def report_data(options: BuildOptions, state: BuildState, planned: set[str]) -> Data:
     """The catalogue as plain data. A shard reports only the courses it planned in this run
     (what it remembers of others may be out of date); a whole build, every course."""
-    from packager.build.plan import course_ids, in_shard
+    from packager.engine.plan import course_ids, in_shard
 
     courses: list[dict[str, object]] = []
     for course in course_ids(options.project, ()):
@@ -127,7 +127,7 @@ def _json(data: Data) -> bytes:
 
 def _write_page(out: Path, data: Data) -> None:
     """``report.json`` and ``index.html``, rewritten only when their data or template changed."""
-    from packager.build.digests import combine, file_digest
+    from packager.engine.digests import combine, file_digest
     from packager.resources import builtin_templates
 
     report = _json(data)

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packager.build.results import LanguageFacts, Result, Stamp
 from packager.diagnostics import Diagnostic, InputError, Location, Severity
+from packager.engine.results import LanguageFacts, Result, Stamp
 from packager.output import write_file
 
 _VERSION = 1
