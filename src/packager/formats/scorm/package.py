@@ -17,6 +17,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 import jinja2
+from lxml import etree
 
 from packager import languages
 from packager.diagnostics import Diagnostic, InputError, Location, Severity
@@ -76,6 +77,19 @@ def package(request: RenderRequest, version: str, manifest: ManifestWriter) -> b
 def file_href(path: str) -> str:
     """A package path as the manifest's ``href`` (a URI reference)."""
     return quote(path, safe="/-._~")
+
+
+def sco_resource(root: etree._Element, cp: str, scorm_type: str, content: list[str]) -> None:
+    """The manifest's one resource: the SCO launched at ``scorm.html`` and every file of the
+    package. ``scorm_type`` is the versions' one difference here: ADL's attribute is
+    ``scormtype`` in 1.2 and ``scormType`` in 2004."""
+    resources = etree.SubElement(root, f"{{{cp}}}resources")
+    resource = etree.SubElement(resources, f"{{{cp}}}resource", identifier="sco")
+    resource.set("type", "webcontent")
+    resource.set(scorm_type, "sco")
+    resource.set("href", LAUNCH)
+    for path in content:
+        etree.SubElement(resource, f"{{{cp}}}file", href=file_href(path))
 
 
 def has_quiz(edition: Edition) -> bool:

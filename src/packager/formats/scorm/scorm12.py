@@ -13,13 +13,12 @@ from lxml import etree
 from packager.diagnostics import Diagnostic
 from packager.formats.registry import Rendered, RenderRequest
 from packager.formats.scorm.package import (
-    LAUNCH,
     STATICS,
     TEMPLATES,
     check_package,
-    file_href,
     has_quiz,
     package,
+    sco_resource,
 )
 from packager.i18n.editions import Edition
 
@@ -52,13 +51,7 @@ def manifest(edition: Edition, content: list[str]) -> bytes:
     if has_quiz(edition):
         mastery = etree.SubElement(item, f"{{{ADLCP}}}masteryscore")
         mastery.text = str(course.tracking.pass_mark)
-    resources = etree.SubElement(root, f"{{{CP}}}resources")
-    resource = etree.SubElement(resources, f"{{{CP}}}resource", identifier="sco")
-    resource.set("type", "webcontent")
-    resource.set(f"{{{ADLCP}}}scormtype", "sco")
-    resource.set("href", LAUNCH)
-    for path in content:
-        etree.SubElement(resource, f"{{{CP}}}file", href=file_href(path))
+    sco_resource(root, CP, f"{{{ADLCP}}}scormtype", content)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

@@ -15,12 +15,11 @@ from lxml import etree
 from packager.diagnostics import Diagnostic
 from packager.formats.registry import Rendered, RenderRequest
 from packager.formats.scorm.package import (
-    LAUNCH,
     STATICS,
     TEMPLATES,
     check_package,
-    file_href,
     package,
+    sco_resource,
 )
 from packager.i18n.editions import Edition
 
@@ -58,13 +57,7 @@ def manifest(edition: Edition, content: list[str]) -> bytes:
     controls = etree.SubElement(sequencing, f"{{{IMSSS}}}deliveryControls")
     controls.set("completionSetByContent", "true")
     controls.set("objectiveSetByContent", "true")
-    resources = etree.SubElement(root, f"{{{CP}}}resources")
-    resource = etree.SubElement(resources, f"{{{CP}}}resource", identifier="sco")
-    resource.set("type", "webcontent")
-    resource.set(f"{{{ADLCP}}}scormType", "sco")
-    resource.set("href", LAUNCH)
-    for path in content:
-        etree.SubElement(resource, f"{{{CP}}}file", href=file_href(path))
+    sco_resource(root, CP, f"{{{ADLCP}}}scormType", content)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
