@@ -9,29 +9,13 @@ network, so validation never leaves the machine.
 from __future__ import annotations
 
 import functools
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from lxml import etree
 
+from packager.formats import xsd
+
 SCHEMAS = Path(__file__).resolve().parent / "xsd" / "cc"
-
-
-class _LocalResolver(etree.Resolver):
-    """Map any schema URL to the file of the same base name in one version's folder."""
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__()
-        self.folder = folder
-
-    # lxml's stubs lag behind lxml here (resolve takes a context; resolve_filename exists).
-    def resolve(self, system_url: str, public_id: str, context: object):  # type: ignore[no-untyped-def,override]
-        name = PurePosixPath(system_url.rsplit("/", 1)[-1]).name
-        candidate = self.folder / name
-        if candidate.is_file():
-            return self.resolve_filename(str(candidate), context)  # type: ignore[attr-defined]
-        if name in _STUBS:
-            return self.resolve_string(_STUBS[name], context)  # type: ignore[call-arg]
-        raise OSError(f"schema {system_url!r} is not shipped with the packager (no network access)")
 
 
 #: Imports the official files make but never use (the 1.3 CPX schema imports XLink and refers
@@ -40,19 +24,6 @@ _STUBS = {
     "xlink.xsd": '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" '
     'targetNamespace="http://www.w3.org/1999/xlink"/>',
 }
-
-
-def _driver(imports: dict[str, str]) -> bytes:
-    """A small schema that imports the given namespace -> file pairs together."""
-    lines = [
-        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:packager:driver" '
-        'elementFormDefault="qualified">'
-    ]
-    lines += [
-        f'<xs:import namespace="{ns}" schemaLocation="{name}"/>' for ns, name in imports.items()
-    ]
-    lines.append("</xs:schema>")
-    return "\n".join(lines).encode()
 
 
 _MANIFEST_IMPORTS = {
@@ -84,20 +55,10 @@ _DESCRIPTORS = {
 }
 
 
-def _parser(folder: Path) -> etree.XMLParser:
-    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
-    parser.resolvers.add(_LocalResolver(folder))
-    return parser
-
-
 @functools.cache
 def manifest_schema(version: str) -> etree.XMLSchema:
     """The schema a manifest of this version (``1.1`` or ``1.3``) must satisfy."""
-    folder = SCHEMAS / version
-    driver = etree.fromstring(
-        _driver(_MANIFEST_IMPORTS[version]), _parser(folder), base_url=str(folder) + "/"
-    )
-    return etree.XMLSchema(driver)
+    return xsd.combined(SCHEMAS / version, _MANIFEST_IMPORTS[version], _STUBS)
 
 
 @functools.cache
@@ -108,4 +69,4 @@ def descriptor_schema(namespace: str) -> etree.XMLSchema | None:
         return None
     version, name = found
     folder = SCHEMAS / version
-    return etree.XMLSchema(etree.parse(str(folder / name), _parser(folder)))
+    return etree.XMLSchema(etree.parse(str(folder / name), xsd.parser(folder, _STUBS)))
