@@ -12,15 +12,13 @@ to a site.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_html import make_course
+from bench_html import alternated, make_course
 
 from packager.api import check, fewer_collections
 from packager.diagnostics import Problems
@@ -52,13 +50,7 @@ def main() -> None:
 
         html()  # warm both up: templates compiled, caches filled
         epub()
-        times: dict[str, list[float]] = {"html": [], "epub": []}
-        for _ in range(args.repeat):
-            for name, run in (("html", html), ("epub", epub)):
-                started = time.perf_counter()
-                run()
-                times[name].append(time.perf_counter() - started)
-    site, book = statistics.median(times["html"]), statistics.median(times["epub"])
+        site, book = alternated(args.repeat, html, epub)
     print(f"EPUB beside HTML, {args.pages} pages, median of {args.repeat} alternating runs")
     print(f"{'':40}{'seconds':>10}{'ratio':>8}")
     print(f"{'HTML site, rendered in memory (baseline)':40}{site:10.3f}{1:8.2f}")
