@@ -233,6 +233,49 @@ def test_recover_puts_back_a_site_moved_aside_and_removes_leftovers(tmp_path: Pa
     assert (lang / "html" / "index.html").read_bytes() == b"old"
 
 
+def test_ctrl_c_while_a_file_is_written_leaves_it_whole_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (CI, seed 3468134581): a Ctrl-C landing just after ``mkstemp`` left
+    ``.index.html.*.tmp`` behind. Now the interrupt waits until the file is in place."""
+    import signal
+    import tempfile
+
+    from packager import output
+
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp_then_ctrl_c(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        made = real_mkstemp(*args, **kwargs)
+        signal.raise_signal(signal.SIGINT)  # as if the user pressed Ctrl-C right here
+        return made
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", mkstemp_then_ctrl_c)
+    (tmp_path / "index.html").write_bytes(b"old")
+    with pytest.raises(KeyboardInterrupt):
+        output.write_file(tmp_path / "index.html", b"new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]
+    assert (tmp_path / "index.html").read_bytes() == b"new"
+
+
+def test_ctrl_c_while_the_catalogue_is_written_leaves_nothing_half_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packager.engine import catalogue_page
+
+    project = _sample(tmp_path)
+    out = project / "build"
+
+    def interrupted(*_args: object) -> None:
+        (out / ".index.html.half.tmp").write_bytes(b"<html")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(catalogue_page, "write_catalogue", interrupted)
+    report = _build(project, langs=("en",))
+    assert report.interrupted
+    assert [p.name for p in out.rglob("*.tmp")] == []
+
+
 def test_a_site_is_swapped_in_whole(tmp_path: Path) -> None:
     write_tree(tmp_path / "html", {"index.html": b"one", "a/b.css": b"x"})
     write_tree(tmp_path / "html", {"index.html": b"two"})

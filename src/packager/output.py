@@ -16,8 +16,9 @@ import ctypes
 import errno
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 _AT_FDCWD = -100
@@ -72,20 +73,42 @@ def write_tree(target: Path, files: Mapping[str, bytes]) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_file(target: Path, data: bytes) -> None:
-    """Replace the file ``target`` with ``data`` atomically."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    tmp = Path(name)
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back (they arrive when this ends) in the calling thread.
+
+    Used around each file written here, and by the engine while it forks workers (an interrupt
+    inside ``fork`` leaves the interpreter's fork handlers half run).
+
+    Without it, a Ctrl-C landing between ``mkstemp`` and the ``try`` that removes the temporary
+    file, or inside that cleanup, left ``.name.*.tmp`` behind (seen in the fault-injection test).
+    A file is written in milliseconds, so holding the signal back is not felt.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        tmp.chmod(0o644)
-        tmp.replace(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Replace the file ``target`` with ``data`` atomically, whole even if interrupted."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with interrupts_held():
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        tmp = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            tmp.chmod(0o644)
+            tmp.replace(target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
 
 
 def recover(folder: Path) -> int:

@@ -39,7 +39,7 @@ from packager.engine.results import Known, Result, language_of
 from packager.engine.state import BuildState, OutputRecord, locked
 from packager.engine.worker import start_worker
 from packager.formats.registry import selected
-from packager.output import recover
+from packager.output import interrupts_held, recover
 
 Event = Callable[[str, int, int], None]  # (what is in hand, done, total)
 
@@ -128,7 +128,11 @@ def run(options: BuildOptions, on_event: Event | None = None) -> Report:
             from packager.engine.catalogue_page import write_catalogue
 
             courses = {r.course for r in report.results}
-            _bookkeeping(report, out, lambda: write_catalogue(options, state, courses))
+            try:
+                _bookkeeping(report, out, lambda: write_catalogue(options, state, courses))
+            except KeyboardInterrupt:  # each page is whole; nothing half-written may stay
+                report.interrupted = True
+                recover(out)
     return report
 
 
@@ -222,7 +226,7 @@ def _execute(
                 run_course if isinstance(job, CourseJob) else run_alone
             )
             try:
-                with _sigint_deferred():  # the first submit forks the workers
+                with interrupts_held():  # the first submit forks the workers
                     pending[pool_holder[0].submit(fn, job)] = job
             except BrokenProcessPool:
                 lost.append(job)
@@ -270,7 +274,7 @@ def _alone(
         run_course if isinstance(job, CourseJob) else run_alone
     )
     with _pool(1) as holder:
-        with _sigint_deferred():
+        with interrupts_held():
             future = holder[0].submit(fn, job)
         try:
             outcome = future.result()
@@ -377,20 +381,6 @@ def _terminate_like_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-@contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Hold Ctrl-C back while workers are forked: an interrupt inside ``fork`` leaves the
-    interpreter's fork handlers half run (and prints their traceback); afterwards it is safe."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def default_jobs() -> int:
