@@ -63,13 +63,15 @@ def new_command(
 @project_option
 @click.pass_obj
 def check_command(state: State, courses: tuple[str, ...], strict: bool, project: Path) -> None:
-    """Check COURSES (default: all) and their translations, or cartridges (PATH.imscc) and
-    Open edX course exports (PATH.tar.gz).
+    """Check COURSES (default: all) and their translations, or cartridges (PATH.imscc),
+    Open edX course exports (PATH.tar.gz) and Moodle backups (PATH.mbz).
 
     Nothing is written. A cartridge is validated against the official Common Cartridge schemas
     and the profile rules LMS importers rely on, offline and without unpacking it.
     """
-    cartridges = tuple(c for c in courses if c.endswith(".imscc") or Path(c).is_file())
+    cartridges = tuple(
+        c for c in courses if c.endswith((".imscc", ".mbz", ".tar.gz")) or Path(c).is_file()
+    )
     names = tuple(c for c in courses if c not in cartridges)
     problems = Problems()
     for cartridge in cartridges:
@@ -85,10 +87,11 @@ def check_command(state: State, courses: tuple[str, ...], strict: bool, project:
         sys.exit(EXIT_INPUT)
     if not state.quiet:
         exports = sum(c.endswith(".tar.gz") for c in cartridges)
-        parts = (
-            [plural(len(cartridges) - exports, "cartridge")] if len(cartridges) > exports else []
-        )
+        backups = sum(c.endswith(".mbz") for c in cartridges)
+        others = len(cartridges) - exports - backups
+        parts = [plural(others, "cartridge")] if others else []
         parts += [plural(exports, "Open edX export")] if exports else []
+        parts += [plural(backups, "Moodle backup")] if backups else []
         if found:
             sources = [e for e in found if e.lang == e.course.language]
             pages = sum(len(e.course.pages) for e in sources)
@@ -116,6 +119,11 @@ def _check_cartridge_file(path: Path, problems: Problems) -> None:
         from packager.formats.olx.container import check_olx
 
         check_olx(data, shown, problems)
+        return
+    if shown.endswith(".mbz"):
+        from packager.formats.moodle.check import check_backup
+
+        check_backup(data, shown, problems)
         return
     from packager.formats.cartridge.check import check_cartridge
 

@@ -1,10 +1,10 @@
 """The OLX export's container: a reproducible ``.tar.gz`` (written), and the safe reading and
 structural check of any OLX export (ours before it is written, or one given to ``packager check``).
 
-An export from elsewhere is untrusted: the gzip stream is never expanded past the size limit,
-only regular files and folders are accepted (no links, devices, paths out of the archive), XML
-is parsed with entities, DTDs and the network off, and nothing is written to disk. Problems name
-the file inside the archive and its line: ``x.tar.gz/course/vertical/v1.xml:3:1``.
+An export from elsewhere is untrusted: it is read by :class:`packager.formats.untar.TarReader`
+(size limits, no links or paths out of the archive, XML without entities, DTDs or network,
+nothing written to disk). Problems name the file inside the archive and its line:
+``x.tar.gz/course/vertical/v1.xml:3:1``.
 """
 
 from __future__ import annotations
@@ -15,15 +15,14 @@ import io
 import json
 import re
 import tarfile
-import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from packager.diagnostics import Location, Problems
+from packager.diagnostics import Problems
+from packager.formats.untar import Limits, TarReader, line_of
 
 ROOT = "course"  # Studio's exports hold everything in one folder, named so
 #: The levels of the course outline and the tags each may hold (an XBlock's own tags are free).
@@ -58,127 +57,27 @@ def tar_gz(files: Mapping[str, bytes], when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-@dataclass(frozen=True)
-class Limits:
-    """What an export may hold before it is refused unread (a gzip bomb is never expanded)."""
-
-    entries: int = 20_000
-    total: int = 1024 * 2**20
-    file: int = 200 * 2**20
-    xml: int = 32 * 2**20
-
-
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-
-
-class OlxChecker:
+class OlxChecker(TarReader):
     """Reads an export safely and checks the structure Studio's import relies on."""
 
     def __init__(self, shown: str, problems: Problems, limits: Limits | None = None) -> None:
-        self.shown = shown
-        self.problems = problems
-        self.limits = limits or Limits()
-        self.files: dict[str, bytes] = {}
+        super().__init__(shown, problems, "olx", limits)
         self.root = ""
         self.url_names: dict[str, str] = {}  # url_name -> the file that defines it
         self.links: list[tuple[str, str, int]] = []  # (file, link, line)
 
-    def error(self, name: str, code: str, message: str, line: int | None = 1, col: int = 1) -> None:
-        path = f"{self.shown}/{name}" if name else self.shown
-        self.problems.error(Location(path, line or 1, col), code, message)
-
-    # -- the archive ----------------------------------------------------------------------
-
     def check(self, data: bytes) -> None:
-        if not self._unpack(data):
+        if not self.unpack(data):
             return
         roots = sorted(n.removesuffix("course.xml") for n in self.files if _is_course_xml(n))
         if not roots:
-            self.error("", "olx-course", "no course.xml at the top of the archive or in its folder")
+            self.error("", "course", "no course.xml at the top of the archive or in its folder")
             return
         self.root = roots[0]
         self._course()
 
-    def _unpack(self, data: bytes) -> bool:
-        """Every regular file into memory, or False after reporting why not."""
-        try:
-            stream = gzip.GzipFile(fileobj=io.BytesIO(data))
-            raw = stream.read(self.limits.total + 1)
-        except (OSError, EOFError, zlib.error) as exc:
-            self.error("", "olx-archive", f"this is not a gzip-compressed tar file: {exc}")
-            return False
-        if len(raw) > self.limits.total:
-            self.error(
-                "", "olx-size", f"the archive unpacks to more than {self.limits.total} bytes"
-            )
-            return False
-        try:
-            with tarfile.open(fileobj=io.BytesIO(raw), mode="r:") as archive:
-                return self._members(archive)
-        except (tarfile.TarError, EOFError, ValueError) as exc:
-            self.error("", "olx-archive", f"this is not a tar file: {exc}")
-            return False
-
-    def _members(self, archive: tarfile.TarFile) -> bool:
-        members = archive.getmembers()
-        if len(members) > self.limits.entries:
-            self.error("", "olx-size", f"the archive has more than {self.limits.entries} entries")
-            return False
-        ok = True
-        for member in members:
-            name = member.name.removeprefix("./")
-            parts = PurePosixPath(name).parts
-            if (
-                name.startswith("/")
-                or "\\" in name
-                or re.match(r"^[A-Za-z]:", name)
-                or ".." in parts
-            ):
-                self.error("", "olx-path", f"the entry {member.name!r} points outside the archive")
-                ok = False
-            elif member.isdir():
-                continue
-            elif not member.isfile():
-                kind = "a link" if member.issym() or member.islnk() else "not a regular file"
-                self.error("", "olx-path", f"the entry {member.name!r} is {kind}")
-                ok = False
-            elif member.size > self.limits.file:
-                self.error(
-                    "",
-                    "olx-size",
-                    f"the entry {member.name!r} is larger than {self.limits.file} bytes",
-                )
-                ok = False
-            elif name in self.files:
-                self.error("", "olx-archive", f"the entry {member.name!r} is in the archive twice")
-                ok = False
-            else:
-                handle = archive.extractfile(member)
-                self.files[name] = handle.read() if handle is not None else b""
-        return ok
-
     def _xml(self, name: str) -> etree._Element | None:
-        data = self.files.get(self.root + name)
-        if data is None:
-            return None
-        if len(data) > self.limits.xml:
-            self.error(
-                self.root + name, "olx-size", f"the file is larger than {self.limits.xml} bytes"
-            )
-            return None
-        try:
-            tree = etree.parse(io.BytesIO(data), _parser())
-        except etree.XMLSyntaxError as exc:
-            line, col = exc.position if exc.position else (1, 1)
-            self.error(
-                self.root + name, "olx-xml", f"not well-formed XML: {exc.msg}", line, col + 1
-            )
-            return None
-        if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # type: ignore[union-attr]
-            self.error(self.root + name, "olx-dtd", "a DOCTYPE is not allowed")
-            return None
-        return tree.getroot()
+        return self.xml(self.root + name)
 
     # -- the course -----------------------------------------------------------------------
 
@@ -190,9 +89,9 @@ class OlxChecker:
         if top.tag != "course" or missing:
             self.error(
                 self.root + "course.xml",
-                "olx-course",
+                "course",
                 "course.xml must be <course url_name=... org=... course=...>",
-                _line(top),
+                line_of(top),
             )
             return
         run = top.get("url_name", "")
@@ -201,24 +100,22 @@ class OlxChecker:
             name = f"{self.root}policies/{run}/{policy}"
             if name not in self.files:
                 where = self.root + "course.xml"  # which names the run
-                self.error(where, "olx-policy", f"no policies/{run}/{policy}", _line(top))
+                self.error(where, "policy", f"no policies/{run}/{policy}", line_of(top))
                 continue
             try:
                 json.loads(self.files[name])
             except ValueError as exc:
-                self.error(name, "olx-policy", f"not valid JSON: {exc}")
+                self.error(name, "policy", f"not valid JSON: {exc}")
         for where, link, line in self.links:
             if link.startswith("/jump_to_id/"):
                 target = link.removeprefix("/jump_to_id/")
                 if target not in self.url_names:
-                    self.error(
-                        where, "olx-link", f"the link {link} names no block of the course", line
-                    )
+                    self.error(where, "link", f"the link {link} names no block of the course", line)
             elif (
                 self.root + "static/" + link.removeprefix("/static/").split("?")[0]
                 not in self.files
             ):
-                self.error(where, "olx-link", f"the link {link} names no file in static/", line)
+                self.error(where, "link", f"the link {link} names no file in static/", line)
 
     def _block(self, element: etree._Element, where: str, run_name: str | None = None) -> None:
         """One block: followed to its own file when it is a pointer, then its children."""
@@ -228,16 +125,16 @@ class OlxChecker:
             if not re.fullmatch(r"[\w.~-]+", url_name):
                 self.error(
                     self.root + where,
-                    "olx-url-name",
+                    "url-name",
                     f"the url_name {url_name!r} has characters Studio refuses",
-                    _line(element),
+                    line_of(element),
                 )
             elif tag != "course" and url_name in self.url_names:
                 self.error(
                     self.root + where,
-                    "olx-url-name",
+                    "url-name",
                     f"the url_name {url_name!r} is used twice (also in {self.url_names[url_name]})",
-                    _line(element),
+                    line_of(element),
                 )
             else:
                 self.url_names[url_name] = where
@@ -248,17 +145,17 @@ class OlxChecker:
                 if self.root + name not in self.files:
                     self.error(
                         self.root + where,
-                        "olx-pointer",
+                        "pointer",
                         f"<{tag} url_name={url_name!r}> points at {name}, which is not in the archive",
-                        _line(element),
+                        line_of(element),
                     )
                 return
             if target.tag != tag:
                 self.error(
                     self.root + name,
-                    "olx-pointer",
+                    "pointer",
                     f"the file must hold a <{tag}>, not <{target.tag}>",
-                    _line(target),
+                    line_of(target),
                 )
                 return
             element, where = target, name
@@ -267,9 +164,9 @@ class OlxChecker:
             if self.root + name not in self.files:
                 self.error(
                     self.root + where,
-                    "olx-pointer",
+                    "pointer",
                     f"the HTML component points at {name}, which is not in the archive",
-                    _line(element),
+                    line_of(element),
                 )
             else:
                 self._html_links(name)
@@ -284,9 +181,9 @@ class OlxChecker:
             if allowed is not None and child.tag not in allowed:
                 self.error(
                     self.root + where,
-                    "olx-structure",
+                    "structure",
                     f"<{tag}> may hold {' and '.join(f'<{a}>' for a in allowed)}, not <{child.tag}>",
-                    _line(child),
+                    line_of(child),
                 )
                 continue
             self._block(child, where)
@@ -296,14 +193,14 @@ class OlxChecker:
             for attr in ("href", "src"):
                 link = node.get(attr)
                 if link and link.startswith(("/jump_to_id/", "/static/")):
-                    self.links.append((self.root + where, link, _line(node)))
+                    self.links.append((self.root + where, link, line_of(node)))
 
     def _html_links(self, name: str) -> None:
         data = self.files[self.root + name]
         try:
             root = lxml_html.fragment_fromstring(data.decode("utf-8"), create_parent="div")
         except (etree.ParserError, UnicodeDecodeError, ValueError) as exc:
-            self.error(self.root + name, "olx-html", f"the HTML cannot be read: {exc}")
+            self.error(self.root + name, "html", f"the HTML cannot be read: {exc}")
             return
         self._element_links(root, name)
 
@@ -311,11 +208,6 @@ class OlxChecker:
 def _is_course_xml(name: str) -> bool:
     parts = PurePosixPath(name).parts
     return parts[-1:] == ("course.xml",) and len(parts) <= 2
-
-
-def _line(element: etree._Element) -> int:
-    line = element.sourceline
-    return line if isinstance(line, int) else 1
 
 
 def check_olx(data: bytes, shown: str, problems: Problems) -> None:
