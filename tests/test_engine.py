@@ -584,9 +584,9 @@ def test_a_build_of_some_languages_translates_no_other(
     translated: list[str] = []
     real = editions_module.translate_course
 
-    def counting(course: Any, lookup: Any, problems: Any) -> Any:
+    def counting(course: Any, lookup: Any, problems: Any, messages: Any = None) -> Any:
         translated.append(next(iter(lookup.values())).location.path.split("/")[1])
-        return real(course, lookup, problems)
+        return real(course, lookup, problems, messages)
 
     monkeypatch.setattr(editions_module, "translate_course", counting)
     english = _build(project, langs=("en",), formats=("html",))
@@ -602,3 +602,70 @@ def test_a_build_of_some_languages_translates_no_other(
     translated.clear()
     _build(project, langs=("fr",), formats=("html",))
     assert translated == ["fr"]
+
+
+def _counting_extractions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import packager.i18n.editions as editions_module
+    import packager.i18n.translate as translate_module
+
+    calls: list[str] = []
+    real = editions_module.course_messages
+
+    def counting(course: Any) -> Any:
+        calls.append(course.id)
+        return real(course)
+
+    for module in (editions_module, translate_module):  # the two that extract for a build
+        monkeypatch.setattr(module, "course_messages", counting)
+    return calls
+
+
+def test_a_course_s_messages_are_extracted_once_for_all_its_languages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: the share of each language and the translation into each extracted the
+    course's messages again: six times for six languages, the largest cost of a build."""
+    calls = _counting_extractions(monkeypatch)
+    report = _build(_sample(tmp_path), formats=("html",), jobs=0)
+    assert len(_built(report)) == 6
+    assert calls == ["oer-recommendation"]
+
+
+def test_the_message_keys_are_kept_between_builds_until_the_course_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An English-only build needs the keys (is French published?) but no translation: the
+    second such build takes them from ``.packager/messages``, and is published the same."""
+    project = _sample(tmp_path)
+    calls = _counting_extractions(monkeypatch)
+    english = {"langs": ("en",), "formats": ("html",), "jobs": 0, "force": True}
+    _build(project, **english)
+    assert calls == ["oer-recommendation"]
+    kept = project / "build/.packager/messages/oer-recommendation.json"
+    first = (project / "build/oer-recommendation/en/html/index.html").read_bytes()
+    assert b'hreflang="fr"' in first
+
+    calls.clear()
+    _build(project, **english)
+    assert calls == []  # the keys came from the file
+    assert (project / "build/oer-recommendation/en/html/index.html").read_bytes() == first
+
+    # Damaged, or another course's digest: extracted again, never trusted.
+    for damage in ("{not json", json.dumps({"digest": "x", "keys": [], "title": None})):
+        kept.write_text(damage)
+        calls.clear()
+        _build(project, **english)
+        assert calls == ["oer-recommendation"]
+        assert (project / "build/oer-recommendation/en/html/index.html").read_bytes() == first
+
+    # A page changes: its new text is a new key (untranslated in every catalogue until the
+    # translators catch up), so the keys are extracted again, never taken from before.
+    page_path = project / "courses/oer-recommendation/pages/five-areas-of-action.md"
+    text = page_path.read_text()
+    page_path.write_text(text.replace("It sets out five areas", "It names five areas"))
+    calls.clear()
+    _build(project, **english)
+    assert calls == ["oer-recommendation"]
+    keys = json.loads(kept.read_text())["keys"]
+    assert any("It names five areas" in msgid for _ctx, msgid in keys)
+    assert not any("It sets out five areas" in msgid for _ctx, msgid in keys)

@@ -86,9 +86,11 @@ def _editions(
 
     ``level`` is the digest of all the course's inputs: any change to them is a new key.
     """
+    from packager.engine.keycache import remembering, sources_digest
     from packager.i18n.editions import editions
     from packager.source.loader import load_project
 
+    remember = remembering(options.out, course_id, sources_digest(options.project, course_id))
     problems = Problems()
     with fewer_collections():
         try:
@@ -109,7 +111,14 @@ def _editions(
                 if (not options.langs or lang in options.langs)
                 and in_shard(course_id, lang, options.shard)
             )
-        found = editions(options.project, course, problems, preview=options.preview, wanted=wanted)
+        found = editions(
+            options.project,
+            course,
+            problems,
+            preview=options.preview,
+            wanted=wanted,
+            remember=remember,
+        )
     return tuple(found), problems
 
 

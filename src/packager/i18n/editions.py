@@ -7,7 +7,8 @@ gets a warning that says how far it is. The source language is always published.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -23,7 +24,7 @@ from packager.i18n.locales import (
     language_catalogue,
     ui_catalogue,
 )
-from packager.i18n.messages import course_messages
+from packager.i18n.messages import Message, course_messages
 from packager.i18n.translate import Translation, translate_course, translate_title
 from packager.source.model import Course, TranslationCredit
 
@@ -49,14 +50,26 @@ class Edition:
 Key = tuple[str | None, str]
 
 
-def _message_keys(course: Course) -> tuple[set[Key], Key | None]:
-    """Every message's key, and the course title's (extracted once for all languages)."""
-    messages = course_messages(course)
+@dataclass(frozen=True)
+class MessageKeys:
+    """Every message's key (``msgctxt``, ``msgid``) and the course title's: what a language's
+    share of translated messages is counted against."""
+
+    keys: frozenset[Key]
+    title: Key | None
+
+
+#: How ``editions`` gets the keys: given the function that extracts them (the costly part of a
+#: build that renders no translation), return them; the engine keeps them between builds.
+Remember = Callable[[Callable[[], MessageKeys]], MessageKeys]
+
+
+def message_keys(messages: Sequence[Message]) -> MessageKeys:
     title = next(
         ((m.context, m.msgid) for m in messages if m.where == "meta" and m.kind == "course title"),
         None,
     )
-    return {(m.context, m.msgid) for m in messages}, title
+    return MessageKeys(frozenset((m.context, m.msgid) for m in messages), title)
 
 
 def editions(
@@ -66,14 +79,18 @@ def editions(
     *,
     preview: bool = False,
     wanted: frozenset[str] | None = None,
+    remember: Remember | None = None,
 ) -> list[Edition]:
     """The source edition, then every published translation, in ``languages`` order.
 
     ``wanted``: the languages whose outputs are to be built (None: all). Every catalogue is
     still read, since whether a language is published shows on every page (the language
     switcher), but only the wanted languages are translated; the others get their title alone.
+    ``remember``: where the message keys may come from instead of extracting them again.
+    The course's messages are extracted at most once, for all its languages.
     """
-    keys: set[Key] | None = None  # worked out only if a translation exists
+    messages = functools.cache(lambda: tuple(course_messages(course)))
+    keys: frozenset[Key] | None = None  # worked out only if a translation exists
     title_key: Key | None = None
     found: list[tuple[str, Course, UiCatalogue, float, TranslationCredit | None, bool]] = []
     for lang in course.languages:
@@ -82,7 +99,8 @@ def editions(
         own = Problems()
         complete = wanted is None or lang in wanted
         if keys is None:
-            keys, title_key = _message_keys(course)
+            found_keys = (remember or _extract)(lambda: message_keys(messages()))
+            keys, title_key = found_keys.keys, found_keys.title
         catalogue = language_catalogue(
             project,
             course.id,
@@ -108,14 +126,14 @@ def editions(
             _downgrade(own, problems)
             continue
         if complete:
-            translated = translate_course(course, catalogue.lookup, own)
+            translated = translate_course(course, catalogue.lookup, own, messages())
             refused = {d.location for d in own.errors}
             if refused:
                 # The language fails, but what is made of it (report.json's title) must not
                 # carry a refused translation: translate again without them (their problems
                 # are reported).
                 usable = {k: t for k, t in catalogue.lookup.items() if t.location not in refused}
-                translated = translate_course(course, usable, Problems())
+                translated = translate_course(course, usable, Problems(), messages())
             problems.extend(own)
             _check_interface(project, lang, Location(catalogue.path), problems)
         else:  # not asked for: its title for the catalogue page, nothing else
@@ -169,6 +187,10 @@ def editions(
     ]
 
 
+def _extract(compute: Callable[[], MessageKeys]) -> MessageKeys:
+    return compute()
+
+
 def _check_interface(
     project: Path, lang: str, course_catalogue: Location, problems: Problems
 ) -> None:
@@ -197,7 +219,7 @@ def _check_interface(
 
 def _check_stale(
     lookup: Mapping[tuple[str | None, str], Translation],
-    keys: set[tuple[str | None, str]],
+    keys: frozenset[tuple[str | None, str]],
     course_id: str,
     problems: Problems,
 ) -> None:

@@ -11,7 +11,7 @@ images and HTML get the same checks as a page's, reported at the ``.po`` line.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from markdown_it.token import Token
@@ -38,9 +38,19 @@ class Translation:
 Lookup = Mapping[tuple[str | None, str], Translation]
 
 
-def translate_course(course: Course, lookup: Lookup, problems: Problems) -> Course:
-    """``course`` with every message translated from ``lookup`` or marked as a fallback."""
-    messages = course_messages(course)
+def translate_course(
+    course: Course,
+    lookup: Lookup,
+    problems: Problems,
+    messages: Sequence[Message] | None = None,
+) -> Course:
+    """``course`` with every message translated from ``lookup`` or marked as a fallback.
+
+    ``messages``: the course's, when the caller has them already (they are the same for every
+    language, and extracting them costs about as much as parsing the course).
+    """
+    if messages is None:
+        messages = course_messages(course)
     meta = {(m.kind, m.msgid): m for m in messages if m.where == "meta"}
     media = MediaFiles(frozenset(course.media_files))
     page_ids = {page.id: page for page in course.pages}
