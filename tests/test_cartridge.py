@@ -19,7 +19,7 @@ from packager.formats.archive import zip_bytes, zip_time
 from packager.formats.cartridge.check import Limits, check_cartridge
 from packager.formats.cartridge.profile import QTI_NS, VERSIONS
 from packager.formats.cartridge.writer import cartridge_files
-from tests.conftest import REPO, CourseFactory, load
+from tests.conftest import COURSE_YAML, INTRO, QUIZ, REPO, CourseFactory, load
 
 GOLDEN = Path(__file__).parent / "golden"
 SAMPLE = "oer-recommendation"
@@ -160,6 +160,61 @@ def test_language_and_direction_survive_on_every_text(sample_editions, version: 
             ".//q:mattext", {"q": QTI_NS}
         )
         assert all(t.text.startswith(wrapper) and t.text.endswith("</div>") for t in texts)
+
+
+# What Canvas's QTI reader makes of a feedback's ident (it sorts feedback by the ident alone:
+# gems/plugins/qti_exporter/lib/qti/assessment_item_converter.rb, get_feedback, get_feedback_id).
+CANVAS_GENERAL = re.compile(r"general_|_all", re.I)
+CANVAS_NOT_AN_OPTION = re.compile(r"general_|_all|wrong|incorrect|correct|(_IC$)|(_C$)", re.I)
+CANVAS_RIGHT_OR_WRONG = re.compile(r"wrong|incorrect|(_IC$)|correct|(_C$)|solution", re.I)
+
+
+def _feedback_idents(assessment: bytes) -> list[tuple[str, set[str]]]:
+    """Each item's general-feedback ident (from the condition with <other/>) and its options'."""
+    q = {"q": QTI_NS}
+    found = []
+    for item in etree.fromstring(assessment).iterfind(".//q:item", q):
+        general = {
+            d.get("linkrefid")
+            for c in item.iterfind(".//q:respcondition", q)
+            if c.find("q:conditionvar/q:other", q) is not None
+            for d in c.iterfind("q:displayfeedback", q)
+        }
+        options = {f.get("ident") for f in item.iterfind("q:itemfeedback", q)} - general
+        (only,) = general or {""}
+        found.append((only, options))
+    return found
+
+
+def test_canvas_reads_general_and_option_feedback_by_ident(
+    sample_editions, make_course: CourseFactory
+) -> None:  # type: ignore[no-untyped-def]
+    """Canvas keeps general feedback only under an ident with `general_` in it, and takes an
+    ident with `correct` in it (as a page id may have) for right-answer feedback."""
+    quiz = QUIZ.replace("- [x] Right\n", "- [x] Right\n\n  Yes.\n").replace(
+        "- [ ] Wrong\n", "- [ ] Wrong\n\n  No.\n\nBecause.\n"
+    )
+    project = make_course(
+        {
+            "course.yaml": COURSE_YAML.replace("[intro, quiz]", "[intro, correct-or-not]"),
+            "pages/intro.md": INTRO.replace("quiz.md", "correct-or-not.md"),
+            "pages/quiz.md": None,
+            "pages/correct-or-not.md": quiz,
+        }
+    )
+    problems = Problems()
+    editions = check_all(project, ("demo",), problems)
+    assert not problems.errors, [d.format() for d in problems.sorted()]
+    (edition,) = editions
+    assessments = [
+        cartridge_files(sample_editions[0], REPO, VERSIONS["1.1"])["qz_quiz/assessment.xml"],
+        cartridge_files(edition, project, VERSIONS["1.1"])["qz_correct-or-not/assessment.xml"],
+    ]
+    found = [pair for assessment in assessments for pair in _feedback_idents(assessment)]
+    assert found[-1][1], "the page's options have feedback"
+    for general, options in found:
+        assert CANVAS_GENERAL.search(general) and not CANVAS_RIGHT_OR_WRONG.search(general), general
+        assert not any(CANVAS_NOT_AN_OPTION.search(o) for o in options), options
 
 
 def test_questions_are_named_after_their_prompts(sample_editions) -> None:  # type: ignore[no-untyped-def]

@@ -125,12 +125,15 @@ def _item(section: etree._Element, page: Page, question: Question, texts: QtiTex
             condition,
             f"{q}displayfeedback",
             feedbacktype="Response",
-            linkrefid=f"{ident}_general",
+            linkrefid=feedback_ident(question.number),
         )
-        feedback.append((f"{ident}_general", general))
+        feedback.append((feedback_ident(question.number), general))
     option_feedback = {
         label: render_span(document, option.feedback, texts.feedback).strip()
         for label, option in zip(labels, question.options, strict=True)
+    }
+    option_ident = {
+        label: feedback_ident(question.number, n) for n, label in enumerate(labels, start=1)
     }
     scoring = element(processing, f"{q}respcondition", **{"continue": "No"})
     variable = element(scoring, f"{q}conditionvar")
@@ -159,13 +162,13 @@ def _item(section: etree._Element, page: Page, question: Question, texts: QtiTex
                 scoring,
                 f"{q}displayfeedback",
                 feedbacktype="Response",
-                linkrefid=f"{ident}_{right}_fb",
+                linkrefid=option_ident[right],
             )
     for label, option in zip(labels, question.options, strict=True):
         html = option_feedback[label]
         if not html:
             continue
-        feedback.append((f"{ident}_{label}_fb", html))
+        feedback.append((option_ident[label], html))
         if option.correct and question.kind != "multiple-response":
             continue  # shown by the scoring condition
         condition = element(processing, f"{q}respcondition", **{"continue": "No"})
@@ -174,11 +177,24 @@ def _item(section: etree._Element, page: Page, question: Question, texts: QtiTex
             condition,
             f"{q}displayfeedback",
             feedbacktype="Response",
-            linkrefid=f"{ident}_{label}_fb",
+            linkrefid=option_ident[label],
         )
     for identifier, html in feedback:
         flow = element(element(item, f"{q}itemfeedback", ident=identifier), f"{q}flow_mat")
         _mattext(element(flow, f"{q}material"), html, texts)
+
+
+def feedback_ident(question: int, option: int | None = None) -> str:
+    """The ident of a question's general feedback (``Q1_general_fb``) or of an option's
+    (``Q1_A2_fb``). Canvas sorts feedback by its ident alone: general feedback only when the
+    ident has ``general_`` or ``_all`` in it, and an ident with ``correct``, ``wrong`` or
+    ``solution`` in it is taken for right-answer or wrong-answer feedback, never an option's
+    (gems/plugins/qti_exporter/lib/qti/assessment_item_converter.rb, get_feedback and
+    get_feedback_id). So no ident carries the page's id, which could hold those words; Moodle
+    follows ``linkrefid`` and reads any ident."""
+    if option is None:
+        return f"Q{question}_general_fb"
+    return f"Q{question}_A{option}_fb"
 
 
 def question_name(prompt_html: str) -> str:
