@@ -31,13 +31,25 @@ def safe_name(path: str) -> str:
     return f"{stem}-{digest}.{suffix}" if dot else f"{cleaned}-{digest}"
 
 
-def zip_bytes(files: Mapping[str, bytes], when: tuple[int, int, int, int, int, int]) -> bytes:
-    """A reproducible zip: manifest first, then sorted paths; fixed times and permissions."""
+def zip_bytes(
+    files: Mapping[str, bytes],
+    when: tuple[int, int, int, int, int, int],
+    *,
+    safe_names: bool = True,
+) -> bytes:
+    """A reproducible zip: manifest first, then sorted paths; fixed times and permissions.
+
+    ``safe_names``: refuse a path outside :data:`SAFE_PATH_CHARS` (a cartridge's, which LMS
+    importers mangle); a SCORM package ships the site's own file names, played from the zip
+    as they are, so it checks only that none leaves the archive.
+    """
     buffer = io.BytesIO()
     names = sorted(files, key=lambda name: (name != "imsmanifest.xml", name))
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in names:
-            if not set(name) <= SAFE_PATH_CHARS or name.startswith("/") or ".." in name.split("/"):
+            if name.startswith("/") or ".." in name.split("/"):
+                raise ValueError(f"a path out of the archive: {name!r}")
+            if safe_names and not set(name) <= SAFE_PATH_CHARS:
                 raise ValueError(f"unsafe path in a cartridge: {name!r}")
             info = zipfile.ZipInfo(name, date_time=when)
             info.compress_type = zipfile.ZIP_DEFLATED

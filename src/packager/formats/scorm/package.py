@@ -22,7 +22,7 @@ from lxml import etree
 from packager import languages
 from packager.diagnostics import Diagnostic, InputError, Location, Severity
 from packager.formats import site
-from packager.formats.archive import zip_time
+from packager.formats.archive import zip_bytes, zip_time
 from packager.formats.registry import Rendered, RenderRequest
 from packager.formats.scorm.schemas import manifest_errors, schema_files
 from packager.i18n.editions import Edition
@@ -71,7 +71,7 @@ def package(request: RenderRequest, version: str, manifest: ManifestWriter) -> b
     content = sorted(files)
     files[MANIFEST] = manifest(edition, content)
     files |= schema_files(version)
-    return _zip(files, zip_time(course))
+    return zip_bytes(files, zip_time(course), safe_names=False)
 
 
 def file_href(path: str) -> str:
@@ -94,19 +94,6 @@ def sco_resource(root: etree._Element, cp: str, scorm_type: str, content: list[s
 
 def has_quiz(edition: Edition) -> bool:
     return any(page.kind is PageKind.QUIZ for page in edition.course.pages)
-
-
-def _zip(files: dict[str, bytes], when: tuple[int, int, int, int, int, int]) -> bytes:
-    """Sorted entries, fixed times and modes: the same bytes for the same course."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=when)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            archive.writestr(info, files[name], compresslevel=9)
-    return buffer.getvalue()
 
 
 def check_package(
