@@ -432,3 +432,28 @@ def test_a_missing_apertium_pair_says_which_pairs_there_are(make_course: CourseF
         "(if that pair exists)"
     )
     assert message in result.stderr
+
+
+def test_the_preview_highlights_a_translation_that_lacks_the_agreed_term(
+    make_course: CourseFactory,
+) -> None:
+    """Issue 20: ``serve --preview`` (a ``--preview`` build) marks the paragraph where the glossary's
+    term is missing, with what the glossary says as its title; a real build never does."""
+    project = _glossary_project(make_course, "fr", "Un *écrit* avec un [lien][1].")
+    result = run("build", "--preview", "--format", "html", "--lang", "fr", cwd=project)
+    assert result.returncode == 0, result.stderr
+    pages = (project / "build/preview/demo/fr/html").glob("*.html")
+    html = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    note = (
+        "the glossary (locales/glossary.csv:2) translates &#x27;text&#x27; as &#x27;texte&#x27; "
+        "or &#x27;textes&#x27;; this translation does not"
+    )
+    assert f'<span class="glossary-miss" title="{note}">Un <em>écrit</em> avec' in html
+    assert html.count('class="glossary-miss" title=') == 1  # the agreed terms elsewhere: none
+    assert '<mark class="glossary-miss">' in html  # the preview's key says what the colour is
+    result = run("build", "--format", "html", "--lang", "fr", cwd=project)
+    assert result.returncode == 0, result.stderr
+    built = "\n".join(
+        p.read_text(encoding="utf-8") for p in (project / "build/demo/fr/html").glob("*.html")
+    )
+    assert "Un <em>écrit</em> avec" in built and "glossary-miss" not in built

@@ -237,6 +237,7 @@ def language_catalogue(
                 catalogue, entries=tuple(e for e in catalogue.entries if e.key in only)
             )
         check_catalogue(checked, shown, problems, markdown=domain != UI_DOMAIN)
+        glossary = None
         if only is None:  # every translation is checked: the glossary's terms too
             glossary = load_glossary(project, problems) if domain != UI_DOMAIN else None
             if glossary is not None:
@@ -244,8 +245,16 @@ def language_catalogue(
         main = shown
         for entry in catalogue.active:
             if entry.msgstr and (allow_fuzzy or not entry.fuzzy) and entry.msgid_plural is None:
+                missed = (
+                    glossary.misses(tag, entry.msgid, entry.msgstr)
+                    if allow_fuzzy and glossary is not None  # a translator's preview
+                    else []
+                )
                 lookup[entry.key] = Translation(
-                    entry.msgstr, Location(shown, entry.msgstr_line or entry.line), entry.fuzzy
+                    entry.msgstr,
+                    Location(shown, entry.msgstr_line or entry.line),
+                    entry.fuzzy,
+                    "; ".join(glossary.message(t, f) for t, f in missed) if glossary else "",
                 )
         names = _names(catalogue)
         team = _EMAIL.sub("", catalogue.header_value("Language-Team") or "").strip() or None

@@ -33,6 +33,8 @@ class Translation:
     text: str
     location: Location
     fuzzy: bool = False  # used only in a preview, where it is highlighted for review
+    #: In a preview, what the glossary says this translation lacks (highlighted with it).
+    glossary: str = ""
 
 
 Lookup = Mapping[tuple[str | None, str], Translation]
@@ -160,6 +162,8 @@ def _translate_document(
             token.content = found.text
             if found.fuzzy:
                 token.meta["fuzzy"] = True
+            if found.glossary:
+                token.meta["glossary"] = found.glossary
             _check(token.children, found.location, media, pages, problems)
         else:
             position, image = next(

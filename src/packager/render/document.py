@@ -229,6 +229,9 @@ class _Renderer(QuestionRenderer, RendererHTML):
     def inline_html(self, token: Token, env: EnvType) -> str:
         """An inline token's HTML, marked when it fell back to the source language."""
         html = self.renderInline(token.children or [], parser().options, env)
+        if token.meta.get("glossary"):  # only a preview: what the glossary says it lacks
+            note = escape(str(token.meta["glossary"]))
+            html = f'<span class="glossary-miss" title="{note}">{html}</span>'
         if token.meta.get("fuzzy"):  # only a preview uses fuzzy translations
             return f'<span class="fuzzy">{html}</span>'
         return self._ctx(env).fallback(html) if token.meta.get("fallback") else html
