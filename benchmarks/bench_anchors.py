@@ -23,7 +23,8 @@ with medians: a cold build (output folder, Sphinx's doctrees, Hugo's resources m
 and a no-op rebuild (the same command again, nothing changed). Each tool runs with its own
 default parallelism: packager one worker per core, Sphinx serial, Hugo every core. Python's
 bytecode is cached, as on a user's machine (see ``environment``).
-Goal (issue 21): packager's HTML site per page within 2x of Hugo's.
+CPU time (user + system of the whole process tree, median) is printed beside the wall time.
+Goal (issue 21): packager's HTML site per page within 2x of Hugo's (wall time).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -292,6 +295,24 @@ def run(command: list[str | Path], cwd: Path) -> str:
     return done.stderr
 
 
+def cpu_seconds() -> float:
+    """User and system time of this process's finished children (and theirs, such as
+    packager's workers): on a shared machine, a figure that load changes less than wall time."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def with_cpu(work: Callable[[], str], into: list[float]) -> Callable[[], str]:
+    def measured() -> str:
+        started = cpu_seconds()
+        try:
+            return work()
+        finally:
+            into.append(cpu_seconds() - started)
+
+    return measured
+
+
 def cold(run_it: Callable[[], str], outputs: list[Path], trash: Path) -> Callable[[], str]:
     """A cold build: the outputs (and caches) are moved away first, a rename that costs no time
     next to a build; they are deleted with the temporary folder at the end."""
@@ -357,7 +378,8 @@ def main() -> None:
         def hugo_build() -> str:
             return run([hugo, "--quiet"], site)
 
-        works = [
+        cpu: list[list[float]] = [[] for _ in range(6)]
+        plain = [
             cold(packager_build, [project / "build"], trash),
             cold(sphinx_build_, [sphinx / "out"], trash),
             cold(hugo_build, [site / "public", site / "resources"], trash),
@@ -365,6 +387,7 @@ def main() -> None:
             sphinx_build_,
             hugo_build,
         ]
+        works = [with_cpu(work, spent) for work, spent in zip(plain, cpu, strict=True)]
         for work, tool in zip(works, ("packager", "Sphinx", "Hugo") * 2, strict=True):
             # A warm-up round (bytecode cached, files in the page cache), checked: no warning
             # from any tool, and page 5 complete in each site.
@@ -373,18 +396,21 @@ def main() -> None:
         check_page(project / "build/bench/en/html/page-5.html", "packager")
         check_page(sphinx / "out/pages/page-5.html", "Sphinx")
         check_page(site / "public/module-0/page-5/index.html", "Hugo")
+        for spent in cpu:
+            spent.clear()  # the warm-up's
         load_start = os.getloadavg()
         times = alternated(args.repeat, *works)
         load_end = os.getloadavg()
-    report(args.pages, args.repeat, times, load_start, load_end)
+    cpu_times = [statistics.median(spent) for spent in cpu]
+    report(args.pages, args.repeat, times, cpu_times, (load_start, load_end))
 
 
 def report(
     pages: int,
     repeat: int,
     times: list[float],
-    load_start: tuple[float, float, float],
-    load_end: tuple[float, float, float],
+    cpu: list[float],
+    loads: tuple[tuple[float, float, float], tuple[float, float, float]],
 ) -> None:
     names = (
         "packager (baseline)",
@@ -392,19 +418,23 @@ def report(
         f"Hugo {PINS[2].split('==')[1]}",
     )
     print(f"HTML site of a {pages}-page course, median of {repeat} alternated runs")
-    print(f"load average at start: {' '.join(f'{x:.2f}' for x in load_start)}")
-    print(f"{'':36}{'seconds':>10}{'pages/s':>10}{'ratio':>8}")
-    for heading, row in (("cold build", times[:3]), ("no-op rebuild", times[3:])):
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in loads[0])}")
+    print(f"{'':36}{'seconds':>9}{'pages/s':>9}{'ratio':>7}{'CPU s':>8}{'ratio':>7}")
+    for heading, at in (("cold build", 0), ("no-op rebuild", 3)):
         print(heading)
-        for name, seconds in zip(names, row, strict=True):
-            ratio = seconds / row[0]
-            print(f"  {name:34}{seconds:10.3f}{pages / seconds:10.0f}{ratio:8.2f}")
-    print(f"load average at end: {' '.join(f'{x:.2f}' for x in load_end)}")
+        for n, name in enumerate(names):
+            seconds, used = times[at + n], cpu[at + n]
+            print(
+                f"  {name:34}{seconds:9.3f}{pages / seconds:9.0f}{seconds / times[at]:7.2f}"
+                f"{used:8.3f}{used / cpu[at]:7.2f}"
+            )
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in loads[1])}")
     ours, hugo = times[0] / pages * 1000, times[2] / pages * 1000
     verdict = "met" if ours <= 2 * hugo else "NOT met"
     print(
         f"per page, cold build: packager {ours:.2f} ms, Hugo {hugo:.2f} ms, {ours / hugo:.2f}x "
-        f"(goal: within 2x of Hugo per page: {verdict})"
+        f"(goal: within 2x of Hugo per page: {verdict}); CPU time per page: packager "
+        f"{cpu[0] / pages * 1000:.2f} ms, Hugo {cpu[2] / pages * 1000:.2f} ms, {cpu[0] / cpu[2]:.2f}x"
     )
 
 
