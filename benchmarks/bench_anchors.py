@@ -349,6 +349,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="work in this new folder and keep it")
     args = parser.parse_args()
+    if args.pages < 10 or args.pages % 10:
+        parser.error("--pages: a multiple of 10 (the course has modules of 10 pages)")
     sphinx_build, hugo = tools()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) if args.keep is None else args.keep
