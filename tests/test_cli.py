@@ -253,3 +253,23 @@ def test_build_embeds_fonts_in_the_epub_when_asked(make_course: CourseFactory) -
             "EPUB/fonts/NotoSans-400.ttf",
             "EPUB/fonts/NotoSans-700.ttf",
         ]
+
+
+def test_a_quiet_build_never_imports_rich(make_course: CourseFactory) -> None:
+    """rich costs about 30 ms of CPU to import: a build that prints nothing (-q, as in CI)
+    does not pay it, and a second, unchanged build (a no-op) neither."""
+    project = make_course()
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('rich' in sys.modules))\n"
+        "sys.argv = ['packager', 'build', '-q', '--format', 'html']\n"
+        "from packager.__main__ import main\n"
+        "main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    for _ in range(2):  # a build, then the no-op
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, env=env
+        )
+        assert (result.returncode, result.stdout, result.stderr) == (0, "False\n", "")
+    assert (project / "build/demo/en/html/index.html").is_file()

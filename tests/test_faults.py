@@ -203,7 +203,7 @@ runpy.run_module("packager", run_name="__main__", alter_sys=True)
 """
 
 
-@pytest.mark.parametrize("nth", [1, 2, 20, 150])
+@pytest.mark.parametrize("nth", [1, 2, 20, 80])  # `--version` makes 84 imports
 def test_ctrl_c_while_importing_exits_130_quietly(nth: int) -> None:
     """From packager's first line of code on, Ctrl-C exits 130 with no traceback."""
     process = subprocess.Popen(

@@ -11,10 +11,8 @@ def __getattr__(name: str) -> str:
     if name != "__version__":
         raise AttributeError(f"module 'packager' has no attribute {name!r}")
     if not _VERSION:
-        from importlib.metadata import PackageNotFoundError, version
+        from packager.resources import versions
 
-        try:
-            _VERSION.append(version("packager"))
-        except PackageNotFoundError:  # pragma: no cover - a source tree without install
-            _VERSION.append("0.0.0")
+        # "0.0.0": a source tree without install
+        _VERSION.append(versions(["packager"])["packager"] or "0.0.0")
     return _VERSION[0]

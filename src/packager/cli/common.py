@@ -6,16 +6,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
 from packager.api import check
 from packager.diagnostics import Diagnostic, InputError, Problems, Severity, display_path
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from packager.i18n.workflow import Written
     from packager.source.model import Course
 
@@ -31,8 +33,20 @@ class State:
         self.quiet = quiet
         self.verbose = verbose
         self.project: Path | None = None
-        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
-        self.out = Console(highlight=False, soft_wrap=True)
+
+    # Made when first used: importing rich costs about 30 ms of CPU, which a build that prints
+    # nothing (-q, --json, as in CI) need not pay.
+    @cached_property
+    def err(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True, highlight=False, soft_wrap=True)
+
+    @cached_property
+    def out(self) -> Console:
+        from rich.console import Console
+
+        return Console(highlight=False, soft_wrap=True)
 
     def report(self, diagnostics: list[Diagnostic], strict: bool) -> None:
         """Print problems, then a one-line count."""

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
 from packager.diagnostics import Problems
 
@@ -231,6 +230,8 @@ def _print_stats_table(state: State, langs: list[LanguageStats], pages: bool) ->
             if glossary:
                 cells.append(str(s.glossary or 0) if row == 0 else "")
             table.add_row(*cells)
+    from rich.console import Console
+
     terminal = state.out.is_terminal
     console = Console(width=10_000, force_terminal=terminal, no_color=not terminal)
     console.width = Measurement.get(console, console.options, table).maximum

@@ -82,12 +82,10 @@ _SHAPING = ("Jinja2", "markdown-it-py", "mdit-py-plugins", "Babel", "lxml", "PyY
 
 
 def _dependency_versions() -> tuple[str, ...]:
-    from importlib.metadata import PackageNotFoundError, version
+    from packager.resources import versions
 
-    found = []
-    for name in _SHAPING:
-        try:
-            found.append(f"{name}=={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name} missing")
-    return tuple(found)
+    found = versions(_SHAPING)
+    return tuple(
+        f"{name}=={found[name]}" if found[name] is not None else f"{name} missing"
+        for name in _SHAPING
+    )
