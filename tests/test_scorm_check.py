@@ -232,6 +232,12 @@ def test_hrefs_are_uri_references_under_xml_base(files: Files) -> None:
         b'<file href="https://example.org/x.js"/>',
     )
     assert _check(_zip(encoded)) == []
+    del based["content/assets/scorm.js"]
+    line = _line(based["imsmanifest.xml"], b'<file href="assets/scorm.js"/>')
+    assert _check(_zip(based)) == [
+        f"x.zip/imsmanifest.xml:{line}:1: error[scorm-file]: the manifest lists the file"
+        " 'assets/scorm.js' (content/assets/scorm.js), which is not in the package"
+    ]
 
 
 def _raw(entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> bytes:

@@ -58,6 +58,11 @@ def _path(href: str, base: str) -> str | None:
     return posixpath.normpath(unquote(target)).removeprefix("./")
 
 
+def _resolved(href: str, path: str) -> str:
+    """`` (the zip entry)`` when ``xml:base`` or percent-encoding made the href another path."""
+    return f" ({path})" if path != href else ""
+
+
 class _ScormChecker(ZipReader):
     def check(self, data: bytes) -> str | None:
         if not self.unpack(data):
@@ -129,17 +134,18 @@ class _ScormChecker(ZipReader):
                     path = _path(href, here)
                     if path is not None and path not in self.files:
                         message = (
-                            f"the manifest lists the file {href!r}, which is not in the package"
+                            f"the manifest lists the file {href!r}{_resolved(href, path)},"
+                            " which is not in the package"
                         )
                         self.error(MANIFEST, "file", message, _line(file))
                 sco = resource.get(SCORM_TYPE[version][0]) == "sco"
                 if sco:
                     scos.append(resource)
-                launch = resource.get("href")
+                launch = resource.get("href") or ""
                 path = _path(launch, here) if launch else None
                 if path is not None and path not in self.files:
                     message = (
-                        f"the launch file {launch!r} of the resource"
+                        f"the launch file {launch!r}{_resolved(launch, path)} of the resource"
                         f" {resource.get('identifier')!r} is not in the package"
                     )
                     self.error(MANIFEST, "launch", message, _line(resource))
