@@ -114,6 +114,7 @@ def test_the_launch_file_must_be_in_the_zip(files: Files) -> None:
         (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "it holds binary data"),
         (b"just some words", "it has no HTML markup"),
         (b"", "it has no HTML markup"),
+        (b"<!-- nothing -->", "no HTML document could be read from it"),
     ],
 )
 def test_the_launch_file_must_be_html(files: Files, content: bytes, reason: str) -> None:
@@ -237,6 +238,20 @@ def test_hrefs_are_uri_references_under_xml_base(files: Files) -> None:
     assert _check(_zip(based)) == [
         f"x.zip/imsmanifest.xml:{line}:1: error[scorm-file]: the manifest lists the file"
         " 'assets/scorm.js' (content/assets/scorm.js), which is not in the package"
+    ]
+
+
+def test_a_malformed_uri_is_a_missing_file_not_a_crash(files: Files, version: str) -> None:
+    """``urljoin`` raises on ``//[x`` (an IPv6 host left open) under an ``xml:base``."""
+    line = _line(files["imsmanifest.xml"], b'<file href="assets/scorm.js"/>')
+    broken = _edit(files, b'identifier="sco"', b'identifier="sco" xml:base="./"')
+    broken = _edit(broken, b'<file href="assets/scorm.js"/>', b'<file href="//[x/a.js"/>')
+    kind = "local atomic type" if version == "1.2" else "atomic type 'xs:anyURI'"
+    assert _check(_zip(broken)) == [
+        f"x.zip/imsmanifest.xml:{line}:1: error[scorm-file]: the manifest lists the file"
+        " '//[x/a.js' ([x/a.js), which is not in the package",
+        f"x.zip/imsmanifest.xml:{line}:1: error[scorm-schema]: Element 'file', attribute"
+        f" 'href': '//[x/a.js' is not a valid value of the {kind}.",
     ]
 
 

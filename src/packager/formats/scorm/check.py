@@ -50,9 +50,18 @@ def _line(element: etree._Element) -> int:
     return line if isinstance(line, int) else 1
 
 
+def _join(base: str, reference: str) -> str:
+    """``reference`` under ``base`` (``xml:base``); a malformed URL (``//[x``) as a plain path,
+    so it is reported as a missing file, not a crash."""
+    try:
+        return urljoin(base, reference)
+    except ValueError:
+        return base + reference
+
+
 def _path(href: str, base: str) -> str | None:
     """The zip entry an ``href`` (a URI reference, under ``xml:base``) names; None for a URL."""
-    target = urljoin(base, href.split("#")[0].split("?")[0])
+    target = _join(base, href.split("#")[0].split("?")[0])
     if re.match(r"^([A-Za-z][A-Za-z0-9+.-]*:|//)", target):
         return None
     return posixpath.normpath(unquote(target)).removeprefix("./")
@@ -125,10 +134,10 @@ class _ScormChecker(ZipReader):
         identifiers = set()
         scos = []
         for resources in root.iter(f"{{{cp}}}resources"):
-            base = urljoin(manifest_base, resources.get(_XML_BASE) or "")
+            base = _join(manifest_base, resources.get(_XML_BASE) or "")
             for resource in resources.iterfind(f"{{{cp}}}resource"):
                 identifiers.add(resource.get("identifier"))
-                here = urljoin(base, resource.get(_XML_BASE) or "")
+                here = _join(base, resource.get(_XML_BASE) or "")
                 for file in resource.iterfind(f"{{{cp}}}file"):
                     href = file.get("href") or ""
                     path = _path(href, here)
@@ -176,7 +185,11 @@ class _ScormChecker(ZipReader):
             reason = "it has no HTML markup"
         else:
             parser = etree.HTMLParser(no_network=True, recover=True)
-            if etree.fromstring(data, parser) is None:
+            try:
+                document = etree.fromstring(data, parser)
+            except (etree.XMLSyntaxError, etree.ParserError, ValueError):
+                document = None
+            if document is None:
                 reason = "no HTML document could be read from it"
         if reason:
             message = f"the launch file {path!r} of the resource {resource.get('identifier')!r} is not HTML: {reason}"
