@@ -1,5 +1,5 @@
-"""The authors' commands: ``packager new`` starts a course, ``packager check`` validates courses
-and cartridges without writing anything."""
+"""The authors' commands: ``packager new`` starts a course, ``packager check`` validates courses,
+cartridges, OLX exports, Moodle backups and SCORM packages without writing anything."""
 
 from __future__ import annotations
 
@@ -64,13 +64,16 @@ def new_command(
 @click.pass_obj
 def check_command(state: State, courses: tuple[str, ...], strict: bool, project: Path) -> None:
     """Check COURSES (default: all) and their translations, or cartridges (PATH.imscc),
-    Open edX course exports (PATH.tar.gz) and Moodle backups (PATH.mbz).
+    Open edX course exports (PATH.tar.gz), Moodle backups (PATH.mbz) and SCORM 1.2 or 2004
+    packages (PATH.zip).
 
     Nothing is written. A cartridge is validated against the official Common Cartridge schemas
-    and the profile rules LMS importers rely on, offline and without unpacking it.
+    and the profile rules LMS importers rely on, a SCORM package against ADL's schemas of the
+    version its manifest names and what a platform needs to play it (every listed file, the
+    launch page, a SCO); offline and without unpacking anything to disk.
     """
     cartridges = tuple(
-        c for c in courses if c.endswith((".imscc", ".mbz", ".tar.gz")) or Path(c).is_file()
+        c for c in courses if c.endswith((".imscc", ".mbz", ".tar.gz", ".zip")) or Path(c).is_file()
     )
     names = tuple(c for c in courses if c not in cartridges)
     problems = Problems()
@@ -88,10 +91,12 @@ def check_command(state: State, courses: tuple[str, ...], strict: bool, project:
     if not state.quiet:
         exports = sum(c.endswith(".tar.gz") for c in cartridges)
         backups = sum(c.endswith(".mbz") for c in cartridges)
-        others = len(cartridges) - exports - backups
+        scorm = sum(c.endswith(".zip") for c in cartridges)
+        others = len(cartridges) - exports - backups - scorm
         parts = [plural(others, "cartridge")] if others else []
         parts += [plural(exports, "Open edX export")] if exports else []
         parts += [plural(backups, "Moodle backup")] if backups else []
+        parts += [plural(scorm, "SCORM package")] if scorm else []
         if found:
             sources = [e for e in found if e.lang == e.course.language]
             pages = sum(len(e.course.pages) for e in sources)
@@ -109,7 +114,8 @@ def _check_cartridge_file(path: Path, problems: Problems) -> None:
     try:
         if path.stat().st_size > MAX_CARTRIDGE:
             message = f"the file is larger than {MAX_CARTRIDGE // 2**20} MiB"
-            problems.error(Location(shown), "cc-size", message)
+            code = "scorm-size" if shown.endswith(".zip") else "cc-size"
+            problems.error(Location(shown), code, message)
             return
         data = path.read_bytes()
     except OSError as exc:
@@ -124,6 +130,11 @@ def _check_cartridge_file(path: Path, problems: Problems) -> None:
         from packager.formats.moodle.check import check_backup
 
         check_backup(data, shown, problems)
+        return
+    if shown.endswith(".zip"):  # a SCORM 1.2 or 2004 package
+        from packager.formats.scorm.check import check_scorm
+
+        check_scorm(data, shown, problems)
         return
     from packager.formats.cartridge.check import check_cartridge
 

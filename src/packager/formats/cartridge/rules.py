@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
 
 from lxml import etree
 
@@ -19,19 +18,9 @@ from packager.formats.cartridge.profile import (
     version_of,
 )
 from packager.formats.cartridge.schemas import manifest_schema
+from packager.formats.unzip import Limits
 
 MANIFEST = "imsmanifest.xml"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What a cartridge may hold before it is refused unread (a zip bomb is never expanded)."""
-
-    entries: int = 20_000
-    total: int = 1024 * 2**20
-    file: int = 200 * 2**20
-    xml: int = 32 * 2**20
-    ratio: int = 200  # uncompressed / compressed, for entries over 1 MiB
 
 
 def line_of(element: etree._Element) -> int:

@@ -10,9 +10,7 @@ The outline is the site's navigation, and the manifest lists the pages in its or
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -20,11 +18,12 @@ import jinja2
 from lxml import etree
 
 from packager import languages
-from packager.diagnostics import Diagnostic, InputError, Location, Severity
+from packager.diagnostics import Diagnostic, InputError, Problems
 from packager.formats import site
 from packager.formats.archive import zip_bytes, zip_time
 from packager.formats.registry import Rendered, RenderRequest
-from packager.formats.scorm.schemas import manifest_errors, schema_files
+from packager.formats.scorm.check import MANIFEST, check_scorm
+from packager.formats.scorm.schemas import schema_files
 from packager.i18n.editions import Edition
 from packager.render.context import template_problem
 from packager.render.templates import environment, find_static, search_path
@@ -33,7 +32,6 @@ from packager.source.model import PageKind
 TEMPLATES = (*site.TEMPLATES, "scorm.html")
 STATICS = (*site.STATICS, "scorm.js")
 LAUNCH = "scorm.html"
-MANIFEST = "imsmanifest.xml"
 
 #: A manifest's bytes from the edition and the package's content files (sorted paths).
 ManifestWriter = Callable[[Edition, list[str]], bytes]
@@ -99,23 +97,12 @@ def has_quiz(edition: Edition) -> bool:
 def check_package(
     output: Rendered, request: RenderRequest, version: str, suffix: str
 ) -> list[Diagnostic]:
-    """The manifest against ADL's schemas, and every file it lists present in the package."""
+    """The package checked as ``packager check`` checks any (:func:`check_scorm`): the
+    manifest against ADL's schemas of ``version``, every file it lists and the launch page
+    present, the SCO."""
     assert isinstance(output, bytes)
     edition = request.edition
-    shown = f"{edition.course.id}-{edition.lang}.{suffix}"
-    with zipfile.ZipFile(io.BytesIO(output)) as archive:
-        names = set(archive.namelist())
-        data = archive.read(MANIFEST) if MANIFEST in names else b""
-    if not data:
-        return [Diagnostic(Location(shown), Severity.ERROR, "scorm", f"no {MANIFEST}")]
-    where = f"{shown}/{MANIFEST}"
-    found = [
-        Diagnostic(Location(where, line), Severity.ERROR, "scorm", message)
-        for line, message in manifest_errors(data, version)
-    ]
-    present = {file_href(n) for n in names}
-    for href in re.findall(rb'<file href="([^"]+)"', data):
-        if href.decode() not in present:
-            message = f"the manifest lists {href.decode()}, which is not in the package"
-            found.append(Diagnostic(Location(where), Severity.ERROR, "scorm", message))
-    return found
+    problems = Problems()
+    found = check_scorm(output, f"{edition.course.id}-{edition.lang}.{suffix}", problems)
+    assert found in (version, None), f"a SCORM {version} package checked as {found}"
+    return list(problems)
