@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,13 @@ from packager.source.loader import load_course
 from packager.source.model import Course
 
 REPO = Path(__file__).resolve().parents[1]
+
+# A suite started in the background (`nohup`, `cmd &` in a script) inherits Ctrl-C ignored, and
+# Python then installs no handler of its own: the tests that interrupt a build (and every
+# `packager` they start, which inherits an ignored signal) would see nothing happen. Ctrl-C is
+# given back its usual meaning here, as in a terminal; the children get it as they start.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Hypothesis budgets: small by default so the suite stays fast; HYPOTHESIS_PROFILE=long for a
 # longer local run. Tests that set max_examples themselves keep their own budget.
