@@ -166,13 +166,16 @@ def _entries(lines: list[str]) -> Iterator[tuple[int, list[tuple[int, str]]]]:
                 yield block[0][0], block
             block, seen_string = [], False
             continue
-        is_comment = stripped.startswith("#") and not stripped.startswith(
-            ("#~ msg", '#~ "', "#~msg")
-        )
-        if is_comment and seen_string and not stripped.startswith(("#~", "#|")):
+        if stripped[0] != "#":  # a keyword or a string: the most common lines
+            seen_string = True
+            block.append((number, line))
+            continue
+        obsolete = stripped.startswith("#~")
+        is_comment = not stripped.startswith(("#~ msg", '#~ "', "#~msg"))
+        if is_comment and seen_string and not obsolete and not stripped.startswith("#|"):
             yield block[0][0], block
             block, seen_string = [], False
-        if not is_comment or stripped.startswith("#~"):
+        if not is_comment or obsolete:
             seen_string = seen_string or not stripped.startswith(("#|", "#~|"))
         block.append((number, line))
     if block:
@@ -190,19 +193,21 @@ def _parse_entry(block: list[tuple[int, str]]) -> Entry:
     current: str | None = None
     for number, line in block:
         text = line.strip()
-        if text[0] == '"':  # the most common line: a continuation of the current string
+        head = text[:2]
+        if head[0] == '"':  # the most common line: a continuation of the current string
             if current is None:
                 raise _SyntaxError(number, "a string without msgid or msgstr before it")
             fields[current].append(_unquote(text, number))
             continue
-        if text.startswith("#~"):
+        if head == "#~":
             obsolete = True
             text = text[2:].strip()
-            if text.startswith("|"):
-                text = "#|" + text[1:]
-            elif not text:
+            if not text:
                 continue
-        if text.startswith("#|"):
+            if text[0] == "|":
+                text = "#|" + text[1:]
+            head = text[:2]
+        if head == "#|":
             body = text[2:].strip()
             key, _, rest = body.partition(" ")
             if key.startswith('"'):
@@ -213,15 +218,16 @@ def _parse_entry(block: list[tuple[int, str]]) -> Entry:
                 current = f"previous_{key}"
                 fields[current] = [_unquote(rest, number)]
             continue
-        if text.startswith("#."):
-            extracted.append(text[2:].removeprefix(" "))
-        elif text.startswith("#:"):
-            references += text[2:].split()
-        elif text.startswith("#,"):
-            flags += [f.strip() for f in text[2:].split(",") if f.strip()]
-        elif text.startswith("#"):
-            comments.append(text[1:].removeprefix(" "))
-        elif text.startswith('"'):
+        if head[0] == "#":
+            if head == "#.":
+                extracted.append(text[2:].removeprefix(" "))
+            elif head == "#:":
+                references += text[2:].split()
+            elif head == "#,":
+                flags += [f.strip() for f in text[2:].split(",") if f.strip()]
+            else:
+                comments.append(text[1:].removeprefix(" "))
+        elif head[0] == '"':  # an obsolete entry's continuation (``#~ "..."``)
             if current is None:
                 raise _SyntaxError(number, "a string without msgid or msgstr before it")
             fields[current].append(_unquote(text, number))
