@@ -669,3 +669,48 @@ def test_the_message_keys_are_kept_between_builds_until_the_course_changes(
     keys = json.loads(kept.read_text())["keys"]
     assert any("It names five areas" in msgid for _ctx, msgid in keys)
     assert not any("It sets out five areas" in msgid for _ctx, msgid in keys)
+
+
+def test_a_language_not_built_is_glimpsed_from_the_last_build_until_its_catalogue_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: ``--lang en`` parsed the five other catalogues on every build, to know which are
+    published (the switcher) and their titles (the catalogue page). The second such build takes
+    that from ``.packager/languages``; a catalogue that changes is read again (here broken: French
+    leaves the switcher), and what was found stays true on the next build."""
+    import packager.i18n.editions as editions_module
+
+    project = _sample(tmp_path)
+    read: list[str] = []
+    real = editions_module.language_catalogue
+
+    def counting(project: Path, domain: str, lang: str, *args: Any, **kwargs: Any) -> Any:
+        read.append(lang)
+        return real(project, domain, lang, *args, **kwargs)
+
+    monkeypatch.setattr(editions_module, "language_catalogue", counting)
+    english = {"langs": ("en",), "formats": ("html",), "jobs": 0, "force": True}
+    first = _build(project, **english)
+    assert sorted(read) == ["ar", "es", "fr", "ru", "zh-Hans"]
+    page = (project / "build/oer-recommendation/en/html/index.html").read_bytes()
+    facts = (project / "build/report.json").read_bytes()
+
+    read.clear()
+    second = _build(project, **english)
+    assert read == []
+    assert (project / "build/oer-recommendation/en/html/index.html").read_bytes() == page
+    assert (project / "build/report.json").read_bytes() == facts
+    assert [d.format() for d in second.diagnostics()] == [d.format() for d in first.diagnostics()]
+
+    po = project / "locales/fr/LC_MESSAGES/oer-recommendation.po"
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "broken\n', encoding="utf-8")
+    for again in (False, True):  # read again once; then what it said comes from the glimpse
+        read.clear()
+        _build(project, **english)
+        assert read == ([] if again else ["fr"])
+        kept = json.loads(
+            (project / "build/.packager/languages/oer-recommendation/fr.json").read_text()
+        )
+        assert [d[4] for d in kept["problems"]] == ["po-syntax"] and kept["title"] is None
+        page_text = (project / "build/oer-recommendation/en/html/index.html").read_text()
+        assert 'hreflang="fr"' not in page_text and 'hreflang="es"' in page_text

@@ -86,11 +86,11 @@ def _editions(
 
     ``level`` is the digest of all the course's inputs: any change to them is a new key.
     """
-    from packager.engine.keycache import remembering, sources_digest
+    from packager.engine.memo import FileMemo
     from packager.i18n.editions import editions
     from packager.source.loader import load_project
 
-    remember = remembering(options.out, course_id, sources_digest(options.project, course_id))
+    memo = FileMemo(options.out, options.project, course_id, options.preview)  # digests first
     problems = Problems()
     with fewer_collections():
         try:
@@ -117,7 +117,7 @@ def _editions(
             problems,
             preview=options.preview,
             wanted=wanted,
-            remember=remember,
+            memo=memo,
         )
     return tuple(found), problems
 

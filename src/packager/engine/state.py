@@ -59,7 +59,7 @@ class BuildState:
                     )
                     for o in data["outputs"]
                 },
-                {c: tuple(_diagnostic(d) for d in ds) for c, ds in data["warnings"].items()},
+                {c: tuple(diagnostic_from(d) for d in ds) for c, ds in data["warnings"].items()},
                 {c: tuple(LanguageFacts(*f) for f in fs) for c, fs in data["languages"].items()},
             )
         except (OSError, ValueError, KeyError, TypeError):
@@ -83,7 +83,9 @@ class BuildState:
                 {"course": c, "lang": lang, "format": f, **vars(r), "stamp": list(r.stamp)}
                 for (c, lang, f), r in sorted(self.outputs.items())
             ],
-            "warnings": {c: [_plain(d) for d in ds] for c, ds in sorted(self.warnings.items())},
+            "warnings": {
+                c: [plain_diagnostic(d) for d in ds] for c, ds in sorted(self.warnings.items())
+            },
             "languages": {
                 c: [list(vars(f).values()) for f in fs] for c, fs in sorted(self.languages.items())
             },
@@ -95,12 +97,12 @@ class BuildState:
             write_file(path, text)
 
 
-def _plain(d: Diagnostic) -> list[object]:
+def plain_diagnostic(d: Diagnostic) -> list[object]:
     loc = d.location
     return [loc.path, loc.line, loc.col, d.severity.value, d.code, d.message]
 
 
-def _diagnostic(item: list[object]) -> Diagnostic:
+def diagnostic_from(item: list[object]) -> Diagnostic:
     path, line, col, severity, code, message = item
     return Diagnostic(
         Location(str(path), int(str(line)), int(str(col))),

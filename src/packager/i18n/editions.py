@@ -11,9 +11,10 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from packager import languages
-from packager.diagnostics import Location, Problems, display_path
+from packager.diagnostics import Diagnostic, Location, Problems, display_path
 from packager.i18n.locales import (
     UiCatalogue,
     bcp47,
@@ -59,9 +60,39 @@ class MessageKeys:
     title: Key | None
 
 
-#: How ``editions`` gets the keys: given the function that extracts them (the costly part of a
-#: build that renders no translation), return them; the engine keeps them between builds.
-Remember = Callable[[Callable[[], MessageKeys]], MessageKeys]
+@dataclass(frozen=True)
+class Glimpse:
+    """What a build that renders none of a language's outputs needs of it: whether it is
+    published (its share), its title for the catalogue page, its translators for the credits,
+    and the problems to report."""
+
+    share: float = 0.0
+    title: str | None = None  # None: not published (below the gate, or no usable catalogue)
+    credit: TranslationCredit | None = None
+    problems: tuple[Diagnostic, ...] = ()
+
+
+class Memo(Protocol):
+    """Where ``editions`` may find what it worked out in an earlier build (the engine keeps it
+    in the output folder); each method is given the function that works it out again."""
+
+    def keys(self, extract: Callable[[], MessageKeys]) -> MessageKeys: ...
+
+    def glimpse(
+        self, lang: str, catalogues: Sequence[Path], look: Callable[[], Glimpse]
+    ) -> Glimpse: ...
+
+
+class NoMemo:
+    """Works everything out each time (``check``, tests, library callers)."""
+
+    def keys(self, extract: Callable[[], MessageKeys]) -> MessageKeys:
+        return extract()
+
+    def glimpse(
+        self, lang: str, catalogues: Sequence[Path], look: Callable[[], Glimpse]
+    ) -> Glimpse:
+        return look()
 
 
 def message_keys(messages: Sequence[Message]) -> MessageKeys:
@@ -79,68 +110,61 @@ def editions(
     *,
     preview: bool = False,
     wanted: frozenset[str] | None = None,
-    remember: Remember | None = None,
+    memo: Memo | None = None,
 ) -> list[Edition]:
     """The source edition, then every published translation, in ``languages`` order.
 
     ``wanted``: the languages whose outputs are to be built (None: all). Every catalogue is
     still read, since whether a language is published shows on every page (the language
-    switcher), but only the wanted languages are translated; the others get their title alone.
-    ``remember``: where the message keys may come from instead of extracting them again.
-    The course's messages are extracted at most once, for all its languages.
+    switcher), but only the wanted languages are translated; the others get their title alone
+    (a :class:`Glimpse`). ``memo``: where the message keys and the glimpses may come from
+    instead of being worked out again. The course's messages are extracted at most once.
     """
+    memo = memo or NoMemo()
     messages = functools.cache(lambda: tuple(course_messages(course)))
-    keys: frozenset[Key] | None = None  # worked out only if a translation exists
-    title_key: Key | None = None
+    keys: MessageKeys | None = None  # worked out only if a translation exists
     found: list[tuple[str, Course, UiCatalogue, float, TranslationCredit | None, bool]] = []
     for lang in course.languages:
+        complete = wanted is None or lang in wanted
+        if keys is None:
+            keys = memo.keys(lambda: message_keys(messages()))
+        if not complete:  # not asked for: whether it is published, and its title
+            chain = [catalogue_path(project, t, course.id) for t in languages.fallback_chain(lang)]
+            glimpse = memo.glimpse(
+                lang, chain, functools.partial(_glimpse, project, course, lang, keys, preview)
+            )
+            problems.extend(glimpse.problems)
+            if glimpse.title is not None:  # published; never rendered, so no interface
+                edition = replace(course, title=glimpse.title)
+                found.append(
+                    (lang, edition, UiCatalogue(lang), glimpse.share, glimpse.credit, False)
+                )
+            continue
         # A language's problems fail the build only if it is published: a draft below the
         # gate may be in any state, and its problems are warnings.
         own = Problems()
-        complete = wanted is None or lang in wanted
-        if keys is None:
-            found_keys = (remember or _extract)(lambda: message_keys(messages()))
-            keys, title_key = found_keys.keys, found_keys.title
-        catalogue = language_catalogue(
-            project,
-            course.id,
-            lang,
-            own,
-            allow_fuzzy=preview,
-            only=None if complete else frozenset({title_key} if title_key else ()),
-        )
+        catalogue = language_catalogue(project, course.id, lang, own, allow_fuzzy=preview)
         if catalogue is None:
             # No file, or one no gettext tool can read (syntax, encoding, duplicates): whether
             # the language would be published is unknowable, and the file is broken either way.
             problems.extend(own)
             continue
-        _check_stale(catalogue.lookup, keys, course.id, own)
-        share = sum(1 for key in keys if key in catalogue.lookup) / len(keys) if keys else 1.0
+        _check_stale(catalogue.lookup, keys.keys, course.id, own)
+        share = _share(keys, catalogue.lookup)
         if share * 100 < course.min_translated:
-            problems.warning(
-                Location(catalogue.path),
-                "below-threshold",
-                f"{languages.native_name(lang)} ({lang}) is {share:.0%} translated, below min_translated "
-                f"{course.min_translated}% in course.yaml; it is not published",
-            )
+            _below(problems, course, lang, catalogue.path, share)
             _downgrade(own, problems)
             continue
-        if complete:
-            translated = translate_course(course, catalogue.lookup, own, messages())
-            refused = {d.location for d in own.errors}
-            if refused:
-                # The language fails, but what is made of it (report.json's title) must not
-                # carry a refused translation: translate again without them (their problems
-                # are reported).
-                usable = {k: t for k, t in catalogue.lookup.items() if t.location not in refused}
-                translated = translate_course(course, usable, Problems(), messages())
-            problems.extend(own)
-            _check_interface(project, lang, Location(catalogue.path), problems)
-        else:  # not asked for: its title for the catalogue page, nothing else
-            refused = {d.location for d in own.errors}  # the catalogue's own checks
+        translated = translate_course(course, catalogue.lookup, own, messages())
+        refused = {d.location for d in own.errors}
+        if refused:
+            # The language fails, but what is made of it (report.json's title) must not
+            # carry a refused translation: translate again without them (their problems
+            # are reported).
             usable = {k: t for k, t in catalogue.lookup.items() if t.location not in refused}
-            title = translate_title(course, title_key, usable)
-            translated = replace(course, title=title)
+            translated = translate_course(course, usable, Problems(), messages())
+        problems.extend(own)
+        _check_interface(project, lang, Location(catalogue.path), problems)
         found.append(
             (
                 lang,
@@ -187,8 +211,43 @@ def editions(
     ]
 
 
-def _extract(compute: Callable[[], MessageKeys]) -> MessageKeys:
-    return compute()
+def _share(keys: MessageKeys, lookup: Mapping[Key, Translation]) -> float:
+    """How much of the course a catalogue translates (1.0 for a course with no messages)."""
+    return sum(1 for key in keys.keys if key in lookup) / len(keys.keys) if keys.keys else 1.0
+
+
+def _below(problems: Problems, course: Course, lang: str, path: str, share: float) -> None:
+    problems.warning(
+        Location(path),
+        "below-threshold",
+        f"{languages.native_name(lang)} ({lang}) is {share:.0%} translated, below min_translated "
+        f"{course.min_translated}% in course.yaml; it is not published",
+    )
+
+
+def _glimpse(project: Path, course: Course, lang: str, keys: MessageKeys, preview: bool) -> Glimpse:
+    """A language the build renders nothing of: its catalogue read, only its title checked."""
+    own = Problems()
+    catalogue = language_catalogue(
+        project,
+        course.id,
+        lang,
+        own,
+        allow_fuzzy=preview,
+        only=frozenset({keys.title} if keys.title else ()),
+    )
+    if catalogue is None:
+        return Glimpse(problems=tuple(own))
+    _check_stale(catalogue.lookup, keys.keys, course.id, own)
+    share = _share(keys, catalogue.lookup)
+    if share * 100 < course.min_translated:
+        said = Problems()
+        _below(said, course, lang, catalogue.path, share)
+        _downgrade(own, said)
+        return Glimpse(share, problems=tuple(said))
+    refused = {d.location for d in own.errors}  # the catalogue's own checks
+    usable = {k: t for k, t in catalogue.lookup.items() if t.location not in refused}
+    return Glimpse(share, translate_title(course, keys.title, usable), catalogue.credit)
 
 
 def _check_interface(
