@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from packager.api import check_all
-from packager.diagnostics import Problems
+from packager.diagnostics import InputError, Problems
 from packager.formats.pdf import parts
 from packager.formats.pdf.book import book_html, pdf_bytes
 from packager.i18n.editions import Edition
@@ -173,3 +173,25 @@ def test_a_carried_running_header_is_a_valid_css_string() -> None:
     assert (
         parts._css_string('A "quoted" \\ title\nend') == '"A \\22 quoted\\22  \\5c  title\\a end"'
     )
+
+
+def test_an_image_that_cannot_be_drawn_in_two_parts_is_one_error(
+    modules: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    media = modules / "courses" / "demo" / "media"
+    (media / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    (media / "broken.png.yaml").write_text("author: Test Author\nlicense: CC-BY-4.0\n")
+    for name in ("m0p0", "m3p0"):  # the first and the last module: two parts
+        page = modules / "courses" / "demo" / "pages" / f"{name}.md"
+        page.write_text(page.read_text() + "\n![A chart](media/broken.png)\n")
+    found = []
+    for lay_out in (_whole, _in_parts):
+        lay_out(monkeypatch)
+        with pytest.raises(InputError) as caught:
+            pdf_bytes(_edition(modules), modules)
+        found.append([d.format() for d in caught.value.diagnostics])
+    assert found[1] == found[0]
+    assert found[0] == [
+        "courses/demo/pages/m0p0.md:26:12: error[pdf-image]: the image 'media/broken.png' cannot"
+        " be put in the PDF: the file cannot be read as an image (Truncated File Read)"
+    ]

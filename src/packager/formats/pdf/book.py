@@ -213,11 +213,12 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
     handler = LogProblems()
     log.addHandler(handler)
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier, "uncompressed_pdf": False}
+    images: dict[str, Any] = {}  # one image cache for all the parts, as for one layout
 
     def lay_out(text: str, extra: str = "") -> Any:
         sheets = [css, CSS(string=extra, font_config=fonts)] if extra else [css]
         html_doc = HTML(string=text, base_url=ROOT, url_fetcher=fetcher)
-        return html_doc.render(stylesheets=sheets, font_config=fonts, **options)
+        return html_doc.render(stylesheets=sheets, font_config=fonts, cache=images, **options)
 
     # In parts only with the packager's own template and stylesheet: they break the page before
     # every module, where the parts are cut (a course's own may not).
@@ -245,7 +246,7 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
         refusal(url, *next(((w, t) for w, t in sources if locate(url, w, t)), ("templates", "")))
         for url in refused
     ]
-    for message in handler.messages:
+    for message in dict.fromkeys(handler.messages):  # the front matter is laid out twice
         if any(f"'{url}'" in message for url in refused):
             continue  # the refusal above says it already
         address = re.search(r"at '([^']*)'", message)

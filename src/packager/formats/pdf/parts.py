@@ -1,16 +1,19 @@
 """A long book laid out in parts, one WeasyPrint layout per group of modules, and joined.
 
-While WeasyPrint lays out a document, its parsed tree, every element's cascaded and computed style
-and the formatting structure exist at once, for the whole document. A book over
-:data:`SPLIT_ABOVE` characters of text is therefore cut at the top level of its body: the front
-matter (everything before the first module: the cover and the contents) is one part, then the
-modules, the answer key and the credits in order, grouped while a part holds at most
+While WeasyPrint lays out a document, its parsed tree, the cascade of every element and the
+formatting structure of the whole document exist at once, on top of the pages laid out so far. A
+book over :data:`SPLIT_ABOVE` characters of text is therefore cut at the top level of its body:
+the front matter (everything before the first module: the cover and the contents) is one part,
+then the modules, the answer key and the credits in order, grouped while a part holds at most
 :data:`PART_TEXT` characters (a longer module is a part alone). Each of these begins with a
 forced page break in the packager's stylesheet (``.module-title { break-before: page }``), so a
 cut there moves nothing; a course that brings its own ``book.html`` or ``print.css`` is laid out
 whole, as its stylesheet may not break there (``book.py`` decides). Each part is laid out alone,
 and the pages of all parts are joined into one document, written once: links, bookmarks, tags,
-fonts and metadata are made from the joined pages as from one layout.
+fonts and metadata are made from the joined pages as from one layout, and the bytes are those of
+the book laid out whole (a test compares them). The laid-out pages themselves stay until the PDF
+is written (WeasyPrint draws and tags from them), so parts bound the layout's working memory,
+not the book's.
 
 What one layout carries from page to page is handed from part to part:
 
@@ -20,12 +23,16 @@ What one layout carries from page to page is handed from part to part:
   had at the end of the parts before, so the part's first page sees it as the value it enters
   with, as in one layout (the set-up page is also the part's ``@page :first``, so the cover's
   rule, which hides the headers, falls on it and not on the part's first page);
-- page numbers of the contents (``target-counter`` to anchors in later parts): the front matter
-  ends with stand-in pages, dropped too, that hold each anchor it links to under the page number
-  the anchor's part gave it. The front matter is laid out once to learn its length, the other
-  parts after it, then the front matter again with their numbers; if the numbers changed the
-  contents' length, the other parts follow it (at most :data:`MAX_PASSES` times, else the book
-  is laid out whole).
+- the contents' page numbers (``target-counter`` to anchors in later parts): the front matter
+  ends with a page, dropped too, of stand-ins for the anchors it links to, each resetting a
+  ``page`` counter of its own to the number its part gave the anchor (WeasyPrint reads a
+  target's own counters before its page's). The front matter is laid out once to learn its
+  length, the other parts after it, then the front matter again with their numbers; if the
+  numbers changed the contents' length, the other parts follow it (at most :data:`MAX_PASSES`
+  times, else the book is laid out whole).
+
+A stylesheet that numbers pages ``:left`` and ``:right``, counts elements across the book or
+prints ``counter(pages)`` would need more carried; the packager's does none of these.
 """
 
 from __future__ import annotations
@@ -40,9 +47,9 @@ from urllib.parse import unquote
 # A smaller book (the sample course's books hold 10,000 to 31,000 characters) is laid out whole:
 # its layout needs little memory, and one layout is what it always was.
 SPLIT_ABOVE = 40_000
-# Characters of text a part holds at most, unless one module alone holds more. About 30 pages of
-# the generated benchmark course; the memory of a layout grows with the part, its time does not
-# shrink with it (each layout has a fixed start-up cost).
+# Characters of text a part holds at most, unless one module alone holds more: two modules, 23
+# printed pages, of the generated benchmark course. A layout's working memory grows with its
+# part; each layout also has a fixed cost in time (its stylesheet matched, its pages begun).
 PART_TEXT = 15_000
 MAX_PASSES = 3
 # (html, css) -> a laid out WeasyPrint Document; book.py binds the fetcher, stylesheet and fonts.
