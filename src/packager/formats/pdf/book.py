@@ -213,7 +213,10 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
     handler = LogProblems()
     log.addHandler(handler)
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier, "uncompressed_pdf": False}
-    images: dict[str, Any] = {}  # one image cache for all the parts, as for one layout
+    # One image cache for all the parts, as for one layout. It also bounds memory: a drawing
+    # (WeasyPrint's SVGImage) keeps the layout context it was loaded in, and with it the style of
+    # every element that layout held; shared, each drawing keeps one part's, not every part's.
+    images: dict[str, Any] = {}
 
     def lay_out(text: str, extra: str = "") -> Any:
         sheets = [css, CSS(string=extra, font_config=fonts)] if extra else [css]

@@ -12,8 +12,9 @@ whole, as its stylesheet may not break there (``book.py`` decides). Each part is
 and the pages of all parts are joined into one document, written once: links, bookmarks, tags,
 fonts and metadata are made from the joined pages as from one layout, and the bytes are those of
 the book laid out whole (a test compares them). The laid-out pages themselves stay until the PDF
-is written (WeasyPrint draws and tags from them), so parts bound the layout's working memory,
-not the book's.
+is written (WeasyPrint draws and tags from them); what parts save is every element's cascade
+and the working memory of one layout of the whole book (an SVG drawing keeps the layout it was
+loaded in alive until the end: ``book.py`` shares the image cache, so that is one part's).
 
 What one layout carries from page to page is handed from part to part:
 
@@ -148,6 +149,7 @@ def lay_out(book: Book, render: Render) -> Any | None:
             return document.copy(pages + rest_pages)
         strings = _strings(pages, {})
         rest_start = start = len(pages) + 1
+        del document, pages  # laid out again at the end: not kept while the others are
         rest_pages = []
         for part in rest:
             names = ", ".join(f"{name} {_css_string(text)}" for name, text in strings.items())
