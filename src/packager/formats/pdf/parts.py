@@ -69,8 +69,8 @@ class Part:
 
 @dataclass(frozen=True)
 class Book:
-    """The book cut into parts: ``shell`` is the whole document with an empty body, split where
-    the parts go (``before + body + after``)."""
+    """The book cut into parts: ``before`` and ``after`` are the whole document around its body's
+    content (the head, the ``<html>`` and ``<body>`` tags), so a part is a document of its own."""
 
     before: str
     after: str
@@ -106,7 +106,7 @@ def split(html: str) -> Book | None:
         size += text
     if len(groups) < 3:  # the front matter and one part: as cheap laid out whole
         return None
-    parts = tuple(_part(lxml_html.tostring(c, encoding="unicode") for c in g) for g in groups)
+    parts = tuple(_part(group) for group in groups)
     for child in children:
         body.remove(child)  # its tail (the whitespace after it) goes with it, into its part
     body.text = None
@@ -115,18 +115,19 @@ def split(html: str) -> Book | None:
     return Book(shell[:cut], shell[cut:], parts)
 
 
-def _part(serialised: Iterable[str]) -> Part:
+def _part(elements: list[Any]) -> Part:
     from lxml import html as lxml_html
 
-    body = "".join(serialised)
-    tree = lxml_html.fragment_fromstring(body, create_parent="div")
-    ids = frozenset(str(e.get("id")) for e in tree.iter() if e.get("id"))
-    refs = frozenset(
-        unquote(str(e.get("href"))[1:])
-        for e in tree.iter("a")
-        if str(e.get("href") or "").startswith("#")
+    inside = [e for element in elements for e in element.iter()]
+    return Part(
+        "".join(lxml_html.tostring(e, encoding="unicode") for e in elements),
+        frozenset(str(e.get("id")) for e in inside if e.get("id")),
+        frozenset(
+            unquote(str(e.get("href"))[1:])
+            for e in inside
+            if e.tag == "a" and str(e.get("href") or "").startswith("#")
+        ),
     )
-    return Part(body, ids, refs)
 
 
 def lay_out(book: Book, render: Render) -> Any | None:
