@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -27,13 +27,14 @@ from packager.diagnostics import (
     Problems,
     Severity,
 )
-from packager.formats.pdf import glyphs, svgtext
+from packager.formats.pdf import glyphs, parts, svgtext
 from packager.formats.registry import Rendered, RenderRequest
 from packager.i18n.editions import Edition, is_language_variant, localized_media
 from packager.render.context import template_context, template_problem
 from packager.render.document import render_document, render_inline_at, render_span
 from packager.render.settings import FALLBACK_NOTE, RenderContext
 from packager.render.templates import environment, find_static, search_path
+from packager.resources import builtin_templates
 from packager.source.document import Question
 from packager.source.licenses import badge_svg
 from packager.source.media import image_size
@@ -176,7 +177,7 @@ def book_html(edition: Edition, project: Path) -> str:
 def pdf_bytes(edition: Edition, project: Path) -> bytes:
     """The PDF of one edition. Raises :class:`InputError` on missing glyphs or refused resources."""
     from lxml import html as lxml_html
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     html = book_html(edition, project)
     check_size(edition, lxml_html.fromstring(html))
@@ -211,14 +212,24 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
     log = logging.getLogger("weasyprint")
     handler = LogProblems()
     log.addHandler(handler)
+    options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier, "uncompressed_pdf": False}
+    # One image cache for all the parts, as for one layout. It also bounds memory: a drawing
+    # (WeasyPrint's SVGImage) keeps the layout context it was loaded in, and with it the style of
+    # every element that layout held; shared, each drawing keeps one part's, not every part's.
+    images: dict[str, Any] = {}
+
+    def lay_out(text: str, extra: str = "") -> Any:
+        sheets = [css, CSS(string=extra, font_config=fonts)] if extra else [css]
+        html_doc = HTML(string=text, base_url=ROOT, url_fetcher=fetcher)
+        return html_doc.render(stylesheets=sheets, font_config=fonts, cache=images, **options)
+
+    # In parts only with the packager's own template and stylesheet: they break the page before
+    # every module, where the parts are cut (a course's own may not).
+    own = _own_layout(folders, css_path)
     try:
-        data: bytes = HTML(string=html, base_url=ROOT, url_fetcher=fetcher).write_pdf(
-            stylesheets=[css],
-            font_config=fonts,
-            pdf_variant="pdf/ua-1",
-            pdf_identifier=identifier,
-            uncompressed_pdf=False,
-        )
+        book = parts.split(html) if own else None
+        document = (parts.lay_out(book, lay_out) if book else None) or lay_out(html)
+        data: bytes = document.write_pdf(**options)
     finally:
         log.removeHandler(handler)
     # Addresses refused while laying out come from the stylesheet (url() of a background) or
@@ -238,7 +249,7 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
         refusal(url, *next(((w, t) for w, t in sources if locate(url, w, t)), ("templates", "")))
         for url in refused
     ]
-    for message in handler.messages:
+    for message in dict.fromkeys(handler.messages):  # the front matter is laid out twice
         if any(f"'{url}'" in message for url in refused):
             continue  # the refusal above says it already
         address = re.search(r"at '([^']*)'", message)
@@ -252,6 +263,18 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
     if found:
         raise InputError(sorted(found, key=lambda d: d.sort_key()))
     return data
+
+
+def _own_layout(folders: tuple[Path, ...], css_path: Path) -> bool:
+    """Whether the book is the packager's own ``book.html`` and ``print.css`` (not a course's or a
+    project's), whose page breaks :mod:`parts` cuts at."""
+    builtin = builtin_templates().resolve()
+    template = next((f / TEMPLATES[0] for f in folders if (f / TEMPLATES[0]).is_file()), None)
+    return (
+        template is not None
+        and template.resolve().parent == builtin
+        and css_path.resolve().parent.parent == builtin
+    )
 
 
 def extra_inputs() -> tuple[object, ...]:
