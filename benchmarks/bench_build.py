@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench_html import alternated, make_course
+from bench_html import alternated, make_course, user_environment
 
 from packager.api import check
 from packager.diagnostics import Problems
@@ -110,6 +110,7 @@ def packager(project: Path, *args: str, memory: bool = False) -> tuple[float, di
     process = subprocess.Popen(
         [sys.executable, "-m", "packager", "build", "--json", "-q", *args],
         cwd=project,
+        env=user_environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -217,7 +218,7 @@ def noop_rebuild(project: Path, courses: int, repeat: int = 9) -> None:
     print(f"\nfull build, every format: {report['built']} outputs in {seconds:.0f} s")
 
     def bare() -> None:
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        subprocess.run([sys.executable, "-c", "pass"], check=True, env=user_environment())
 
     def noop() -> None:
         _s, again, _p = packager(project)

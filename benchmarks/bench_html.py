@@ -13,6 +13,7 @@ site to disk. Goal: packager's rendering at most 2x the baseline.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -99,6 +100,18 @@ def make_course(project: Path, pages: int) -> None:
 def best_of(repeat: int, work: Callable[[], object]) -> float:
     """The median time of ``repeat`` runs of one piece of work."""
     return alternated(repeat, work)[0]
+
+
+def user_environment() -> dict[str, str]:
+    """The environment of the processes a benchmark starts: Python's bytecode cached, as on a
+    user's machine (where pip compiles the libraries and an editable install caches the
+    packager's own modules on first use). A session that sets PYTHONDONTWRITEBYTECODE would
+    otherwise compile the packager's sources again in every process; the cache goes to a folder
+    of its own (``benchmarks/.cache/pycache``)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return env | {
+        "PYTHONPYCACHEPREFIX": str(Path(__file__).resolve().parent / ".cache" / "pycache")
+    }
 
 
 def alternated(repeat: int, *works: Callable[[], object]) -> list[float]:
