@@ -69,11 +69,16 @@ def stamp(path: Path) -> Stamp:
     if not path.is_dir():
         return (st.st_ino, st.st_mtime_ns, st.st_size)
     count = total = 0
-    for parent, _dirs, names in os.walk(path):
-        for name in names:
-            count += 1
-            with contextlib.suppress(OSError):
-                total += (Path(parent) / name).stat().st_size
+    folders = [str(path)]
+    while folders:  # os.scandir: no Path per file, and the type from the folder's listing
+        with contextlib.suppress(OSError), os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    folders.append(entry.path)
+                    continue
+                count += 1
+                with contextlib.suppress(OSError):
+                    total += entry.stat().st_size
     return (st.st_ino, st.st_mtime_ns, count, total)
 
 
