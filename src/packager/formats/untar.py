@@ -17,9 +17,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from lxml import etree
-
-from packager.diagnostics import Location, Problems
+from packager.diagnostics import Problems
+from packager.formats.unpacked import Unpacked
 
 
 @dataclass(frozen=True)
@@ -32,31 +31,14 @@ class Limits:
     xml: int = 32 * 2**20
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-
-
-def line_of(element: etree._Element) -> int:
-    line = element.sourceline
-    return line if isinstance(line, int) else 1
-
-
-class TarReader:
+class TarReader(Unpacked):
     """An archive's regular files in memory (``files``), and its problems reported."""
 
     def __init__(
         self, shown: str, problems: Problems, prefix: str, limits: Limits | None = None
     ) -> None:
-        self.shown = shown
-        self.problems = problems
-        self.prefix = prefix
         self.limits = limits or Limits()
-        self.files: dict[str, bytes] = {}
-
-    def error(self, name: str, code: str, message: str, line: int | None = 1, col: int = 1) -> None:
-        """``code`` without the prefix: ``error("a.xml", "xml", ...)`` reports ``olx-xml``."""
-        path = f"{self.shown}/{name}" if name else self.shown
-        self.problems.error(Location(path, line or 1, col), f"{self.prefix}-{code}", message)
+        super().__init__(shown, problems, prefix, self.limits.xml)
 
     def unpack(self, data: bytes) -> bool:
         """Every regular file into memory, or False after reporting why not."""
@@ -110,22 +92,3 @@ class TarReader:
                 handle = archive.extractfile(member)
                 self.files[name] = handle.read() if handle is not None else b""
         return ok
-
-    def xml(self, name: str) -> etree._Element | None:
-        """The root of the archive's XML file ``name``; None if it is absent or was reported."""
-        data = self.files.get(name)
-        if data is None:
-            return None
-        if len(data) > self.limits.xml:
-            self.error(name, "size", f"the file is larger than {self.limits.xml} bytes")
-            return None
-        try:
-            tree = etree.parse(io.BytesIO(data), _parser())
-        except etree.XMLSyntaxError as exc:
-            line, col = exc.position if exc.position else (1, 1)
-            self.error(name, "xml", f"not well-formed XML: {exc.msg}", line, col + 1)
-            return None
-        if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # type: ignore[union-attr]
-            self.error(name, "dtd", "a DOCTYPE is not allowed")
-            return None
-        return tree.getroot()

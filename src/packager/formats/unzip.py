@@ -23,10 +23,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from lxml import etree
-
-from packager.diagnostics import Location, Problems
+from packager.diagnostics import Problems
 from packager.formats.archive import SAFE_PATH_CHARS
+from packager.formats.unpacked import Unpacked
 
 
 @dataclass(frozen=True)
@@ -38,16 +37,6 @@ class Limits:
     file: int = 200 * 2**20
     xml: int = 32 * 2**20
     ratio: int = 200  # uncompressed / compressed, for entries over 1 MiB
-
-
-def xml_parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_blank_text=False,
-    )
 
 
 #: What reading an entry can raise on a damaged or hostile zip.
@@ -62,7 +51,7 @@ _READ_ERRORS = (
 )
 
 
-class ZipReader:
+class ZipReader(Unpacked):
     """A zip's entries checked (``members``), its files in memory (``files``), problems reported.
 
     ``kind`` names what the zip should be in messages (``cartridge``, ``SCORM package``);
@@ -80,20 +69,10 @@ class ZipReader:
         *,
         name_warning: bool = False,
     ) -> None:
-        self.shown = shown
-        self.problems = problems
-        self.prefix = prefix
         self.kind = kind
         self.limits = limits or Limits()
         self.name_warning = name_warning
-        self.files: dict[str, bytes] = {}
-
-    def at(self, name: str, line: int | None = 1, col: int = 1) -> Location:
-        return Location(f"{self.shown}/{name}" if name else self.shown, line or 1, col)
-
-    def error(self, name: str, code: str, message: str, line: int | None = 1, col: int = 1) -> None:
-        """``code`` without the prefix: ``error("a.xml", "xml", ...)`` reports ``cc-xml``."""
-        self.problems.error(self.at(name, line, col), f"{self.prefix}-{code}", message)
+        super().__init__(shown, problems, prefix, self.limits.xml)
 
     def open(self, data: bytes) -> zipfile.ZipFile | None:
         """The archive, or None after reporting that it is not a zip."""
@@ -206,29 +185,3 @@ class ZipReader:
             self.error(info.filename, "size", f"the file is larger than {limit} bytes")
             return None
         return data
-
-    def parse(self, name: str, data: bytes) -> etree._ElementTree | None:
-        """``data`` (the file ``name``) as XML without entities or DTDs; None if reported."""
-        try:
-            tree = etree.parse(io.BytesIO(data), xml_parser())
-        except etree.XMLSyntaxError as exc:
-            line, col = exc.position if exc.position else (1, 1)
-            self.error(name, "xml", f"not well-formed XML: {exc.msg}", line, col + 1)
-            return None
-        info = tree.docinfo
-        if info.doctype or info.internalDTD is not None:  # type: ignore[union-attr]
-            message = "a DOCTYPE is not allowed (entities and DTDs are never resolved)"
-            self.error(name, "dtd", message)
-            return None
-        return tree
-
-    def xml(self, name: str) -> etree._Element | None:
-        """The root of the unpacked XML file ``name``; None if it is absent or was reported."""
-        data = self.files.get(name)
-        if data is None:
-            return None
-        if len(data) > self.limits.xml:
-            self.error(name, "size", f"the file is larger than {self.limits.xml} bytes")
-            return None
-        tree = self.parse(name, data)
-        return tree.getroot() if tree is not None else None

@@ -18,8 +18,8 @@ from packager.diagnostics import Location, Problems
 from packager.formats.cartridge.profile import QTI_NS, CcVersion
 from packager.formats.cartridge.rules import MANIFEST, ManifestRules, line_of
 from packager.formats.cartridge.schemas import descriptor_schema
+from packager.formats.unpacked import xml_parser as _parser  # noqa: F401 (its tests import it here)
 from packager.formats.unzip import Limits, ZipReader
-from packager.formats.unzip import xml_parser as _parser  # noqa: F401 (its tests import it here)
 
 
 class _Checker(ManifestRules):

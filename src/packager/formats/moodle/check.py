@@ -21,7 +21,8 @@ from urllib.parse import unquote
 from lxml import etree
 
 from packager.diagnostics import Problems
-from packager.formats.untar import Limits, TarReader, line_of
+from packager.formats.unpacked import line_of
+from packager.formats.untar import Limits, TarReader
 
 #: Moodle's encoded links to a course module: ``$@PAGEVIEWBYID*12@$`` (see each module's
 #: ``backup_<mod>_activity_task::encode_content_links``).

@@ -22,7 +22,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from packager.diagnostics import Problems
-from packager.formats.untar import Limits, TarReader, line_of
+from packager.formats.unpacked import line_of
+from packager.formats.untar import Limits, TarReader
 
 ROOT = "course"  # Studio's exports hold everything in one folder, named so
 #: The levels of the course outline and the tags each may hold (an XBlock's own tags are free).
