@@ -6,10 +6,21 @@ the network off."""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 from lxml import etree
 
 from packager.diagnostics import Location, Problems
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an archive may hold before it is refused unread (a bomb is never expanded)."""
+
+    entries: int = 20_000
+    total: int = 1024 * 2**20
+    file: int = 200 * 2**20
+    xml: int = 32 * 2**20
 
 
 def xml_parser() -> etree.XMLParser:

@@ -14,21 +14,12 @@ import io
 import re
 import tarfile
 import zlib
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from packager.diagnostics import Problems
-from packager.formats.unpacked import Unpacked
+from packager.formats.unpacked import Limits, Unpacked
 
-
-@dataclass(frozen=True)
-class Limits:
-    """What an archive may hold before it is refused unread (a gzip bomb is never expanded)."""
-
-    entries: int = 20_000
-    total: int = 1024 * 2**20
-    file: int = 200 * 2**20
-    xml: int = 32 * 2**20
+__all__ = ["Limits", "TarReader"]
 
 
 class TarReader(Unpacked):

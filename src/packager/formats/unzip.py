@@ -24,18 +24,15 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from packager.diagnostics import Problems
+from packager.formats import unpacked
 from packager.formats.archive import SAFE_PATH_CHARS
 from packager.formats.unpacked import Unpacked
 
 
 @dataclass(frozen=True)
-class Limits:
+class Limits(unpacked.Limits):
     """What a zip may hold before it is refused unread (a zip bomb is never expanded)."""
 
-    entries: int = 20_000
-    total: int = 1024 * 2**20
-    file: int = 200 * 2**20
-    xml: int = 32 * 2**20
     ratio: int = 200  # uncompressed / compressed, for entries over 1 MiB
 
 
