@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -14,7 +15,7 @@ from packager.api import BuildOptions, build, check_all
 from packager.diagnostics import Diagnostic, InputError, Problems
 from packager.formats.pdf.book import book_html, pdf_bytes
 from packager.formats.pdf.fetch import fetcher_class
-from packager.formats.pdf.svgtext import shaped_media
+from packager.formats.pdf.svgtext import shaped
 from packager.i18n.editions import editions
 from tests.conftest import COURSE_YAML, QUIZ, REPO, SVG, CourseFactory, load
 
@@ -435,8 +436,7 @@ def test_the_arabic_book_prints_the_arabic_timeline(sample_editions) -> None:  #
     html = book_html(sample_editions["ar"], REPO)
     assert 'src="file:///__course__/media/timeline.ar.svg"' in html
     fetcher = fetcher_class()(
-        REPO / "courses" / SAMPLE / "media",
-        shaped_media(REPO / "courses" / SAMPLE / "media", ("timeline.ar.svg",), "ar"),
+        REPO / "courses" / SAMPLE / "media", {}, functools.partial(shaped, lang="ar")
     )
     served = fetcher.fetch("file:///__course__/media/timeline.ar.svg").read()
     assert b"<text" not in served and "صياغة مصطلح".encode() in served  # in its <title>
@@ -458,3 +458,27 @@ def test_a_bracketed_chinese_title_is_not_broken_across_lines(sample_pdfs) -> No
     assert "开放式教育资源与联合国教科文组织" in lines and "《建议书》" in lines, lines
     for line in lines:
         assert line.count("《") == line.count("》"), line
+
+
+def test_only_the_drawings_a_book_shows_are_shaped(
+    sample_editions, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21 (PDF within 1.10x of bare WeasyPrint): every book shaped the text of every
+    language's drawings (the English book shaped the Arabic and Chinese timelines), a tenth of
+    the sample's PDF time. Shaping now happens as the book fetches a drawing."""
+    from packager.formats.pdf import book, svgtext
+
+    shaped_names: list[int] = []
+    real = svgtext.shape_svg
+
+    def counting(data: bytes, lang: str) -> bytes | None:
+        shaped_names.append(len(data))
+        return real(data, lang)
+
+    monkeypatch.setattr(svgtext, "shape_svg", counting)
+    svgtext.shaped_svg.cache_clear()  # earlier books of this module shaped the timeline already
+    book.pdf_bytes(sample_editions["en"], REPO)
+    assert shaped_names == []
+    arabic = (REPO / "courses" / SAMPLE / "media" / "timeline.ar.svg").read_bytes()
+    book.pdf_bytes(sample_editions["ar"], REPO)
+    assert shaped_names == [len(arabic)]

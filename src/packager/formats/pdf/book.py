@@ -10,6 +10,7 @@ the PDFs it makes. Resources come through a confined fetcher: the course's own m
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import logging
 import re
@@ -162,7 +163,7 @@ def _printable(course: Course, localized: dict[str, str], lang: str) -> dict[str
         if path.suffix.lower() == ".svg":
             data = path.read_bytes()
             if _RTL_TEXT.search(data.decode("utf-8", "replace")) and (
-                svgtext.shape_svg(data, lang) is None
+                svgtext.shaped_svg(data, lang) is None
             ):
                 continue
         out[source] = target
@@ -196,12 +197,8 @@ def pdf_bytes(edition: Edition, project: Path) -> bytes:
     css, fonts = stylesheet(css_path.read_text(encoding="utf-8"), media, where)
     fetcher = fetcher_class()(
         edition.course.root / "media",
-        {
-            "assets/badge.svg": badge_svg(edition.course.license).encode(),
-            **svgtext.shaped_media(
-                edition.course.root / "media", edition.course.media_files, edition.lang
-            ),
-        },
+        {"assets/badge.svg": badge_svg(edition.course.license).encode()},
+        functools.partial(svgtext.shaped, lang=edition.lang),
     )
     course = edition.course
     identifier = (

@@ -8,6 +8,7 @@ import functools
 import logging
 import mimetypes
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -33,10 +34,16 @@ def fetcher_class() -> type[URLFetcher]:
         """Serves ``file:///__course__/media/...`` from the course's media and ``data:`` URIs;
         refuses everything else (http, https, other files, ``..``, links out) and records it."""
 
-        def __init__(self, media: Path, extra: dict[str, bytes]) -> None:
+        def __init__(
+            self,
+            media: Path,
+            extra: dict[str, bytes],
+            shape: Callable[[str, bytes], bytes] | None = None,
+        ) -> None:
             super().__init__(allowed_protocols=("file", "data"))
             self.media = media.resolve()
             self.extra = extra
+            self.shape = shape  # what a media file becomes as it is served (SVG text shaped)
             self.refused: list[str] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -51,8 +58,11 @@ def fetcher_class() -> type[URLFetcher]:
                 if name.startswith("media/"):
                     target = (self.media.parent / name).resolve()
                     if target.is_relative_to(self.media) and target.is_file():
+                        body = target.read_bytes()
+                        if self.shape is not None:
+                            body = self.shape(name, body)
                         return URLFetcherResponse(
-                            url, body=target.read_bytes(), headers={"Content-Type": _mime(name)}
+                            url, body=body, headers={"Content-Type": _mime(name)}
                         )
             self.refused.append(url)
             raise ValueError(f"refused by the packager's confined fetcher: {url}")

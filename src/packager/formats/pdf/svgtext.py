@@ -315,15 +315,17 @@ def _ntos(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def shaped_media(media: Path, names: tuple[str, ...], lang: str) -> dict[str, bytes]:
-    """``{"media/<name>": drawing}`` for each SVG of the course that needs its text shaped and
-    can have it: what the book's fetcher serves instead of the file."""
-    out = {}
-    for name in names:
-        path = media / name
-        if path.suffix.lower() != ".svg" or not path.is_file():
-            continue
-        data = path.read_bytes()
-        if needs_shaping(data) and (shaped := shape_svg(data, lang)) is not None:
-            out[f"media/{name}"] = shaped
-    return out
+def shaped(name: str, data: bytes, lang: str) -> bytes:
+    """What the book's fetcher serves for the media file ``name``: an SVG whose text needs
+    shaping, with its text as outlines when it can be; any other file as it is. Called as each
+    file is fetched, so only the drawings the book shows are shaped (not every language's)."""
+    if name.lower().endswith(".svg") and needs_shaping(data):
+        return shaped_svg(data, lang) or data
+    return data
+
+
+@functools.lru_cache(maxsize=16)
+def shaped_svg(data: bytes, lang: str) -> bytes | None:
+    """:func:`shape_svg`, once per drawing: the book asks whether a drawing can be shaped while
+    it writes its HTML, and its fetcher serves the shaped drawing while it is laid out."""
+    return shape_svg(data, lang)
