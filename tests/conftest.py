@@ -123,6 +123,18 @@ def sample_project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sample_editions() -> dict[str, Any]:
+    """The sample course in each of its six languages, loaded and translated once a session
+    (editions are frozen; a test that needs changed ones makes its own course)."""
+    from packager.api import check_all
+
+    problems = Problems()
+    found = check_all(REPO, ("oer-recommendation",), problems)
+    assert not problems.errors, [d.format() for d in problems.errors]
+    return {e.lang: e for e in found}
+
+
+@pytest.fixture(scope="session")
 def sample_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample course's HTML site in every language, built once per session.
 

@@ -37,17 +37,9 @@ SCRIPTS = {"ar": "[\u0600-\u06ff]", "zh-Hans": "[\u4e00-\u9fff]", "ru": "[\u0400
 
 
 @pytest.fixture(scope="module")
-def editions() -> dict[str, Edition]:
-    problems = Problems()
-    found = check_all(REPO, (SAMPLE,), problems)
-    assert not problems.errors
-    return {e.lang: e for e in found}
-
-
-@pytest.fixture(scope="module")
-def books(editions: dict[str, Edition]) -> dict[str, bytes]:
-    published = tuple(editions)
-    return {lang: epub_bytes(e, REPO, published) for lang, e in editions.items()}
+def books(sample_editions: dict[str, Edition]) -> dict[str, bytes]:
+    published = tuple(sample_editions)
+    return {lang: epub_bytes(e, REPO, published) for lang, e in sample_editions.items()}
 
 
 def _entries(data: bytes) -> dict[str, bytes]:
@@ -95,9 +87,9 @@ def test_epubcheck_finds_no_error_or_warning_in_any_language(
 
 
 def test_two_builds_give_identical_bytes_and_mimetype_comes_first_stored(
-    books: dict[str, bytes], editions: dict[str, Edition]
+    books: dict[str, bytes], sample_editions: dict[str, Edition]
 ) -> None:
-    again = epub_bytes(editions["ar"], REPO, tuple(editions))
+    again = epub_bytes(sample_editions["ar"], REPO, tuple(sample_editions))
     assert again == books["ar"]
     with zipfile.ZipFile(io.BytesIO(again)) as archive:
         first = archive.infolist()[0]
@@ -109,10 +101,10 @@ def test_two_builds_give_identical_bytes_and_mimetype_comes_first_stored(
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_package_carries_dublin_core_and_accessibility_metadata(
-    books: dict[str, bytes], editions: dict[str, Edition], lang: str
+    books: dict[str, bytes], sample_editions: dict[str, Edition], lang: str
 ) -> None:
     opf = _package(books[lang])
-    edition = editions[lang]
+    edition = sample_editions[lang]
     course = edition.course
     rtl = direction(lang) == "rtl"
     assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
@@ -161,11 +153,11 @@ def _parts(root: Any, ns: str) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_read_back_every_page_figure_footnote_question_and_credit_in_order(
-    books: dict[str, bytes], editions: dict[str, Edition], lang: str
+    books: dict[str, bytes], sample_editions: dict[str, Edition], lang: str
 ) -> None:
     """The book holds what the source and the site hold, in outline order, in the language's
     script and direction; questions keep their texts and answers, without a form or script."""
-    edition = editions[lang]
+    edition = sample_editions[lang]
     course = edition.course
     entries = _entries(books[lang])
     pages = [f"{p.id}.xhtml" for p in course.pages]
@@ -176,7 +168,7 @@ def test_read_back_every_page_figure_footnote_question_and_credit_in_order(
         *pages,
         "credits.xhtml",
     ]
-    site = site_files(edition, REPO, tuple(editions))
+    site = site_files(edition, REPO, tuple(sample_editions))
     nav = etree.fromstring(entries["EPUB/nav.xhtml"])
     toc = [a.get("href") for a in nav.iter(f"{X}a")]
     assert list(dict.fromkeys(h for h in toc if h in pages)) == pages  # modules link their first
@@ -332,7 +324,7 @@ def test_axe_finds_no_violations_in_any_document_of_the_book(
 
 
 def test_footnotes_are_asides_in_the_book_and_a_list_on_the_site(
-    books: dict[str, bytes], editions: dict[str, Edition]
+    books: dict[str, bytes], sample_editions: dict[str, Edition]
 ) -> None:
     """Regression: DAISY Ace flagged ``<li epub:type="footnote">`` (ARIA allows no footnote role
     on ``li``). The book's notes are asides with the footnote role; the site keeps its list."""
@@ -347,21 +339,23 @@ def test_footnotes_are_asides_in_the_book_and_a_list_on_the_site(
     refs = {a.get("href") for a in book.iter(f"{X}a") if a.get(EPUB_TYPE) == "noteref"}
     assert refs == {f"#{a.get('id')}" for a in asides}
     assert all(a.getparent().tag == f"{X}div" for a in asides)  # no list left around them
-    site = site_files(editions["en"], REPO, tuple(editions))["road-to-2019.html"].decode()
+    site = site_files(sample_editions["en"], REPO, tuple(sample_editions))[
+        "road-to-2019.html"
+    ].decode()
     assert '<ol class="footnotes-list">' in site and "<aside" not in site
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
 def test_embedded_fonts_cover_the_text_and_pass_epubcheck(
-    editions: dict[str, Edition], tmp_path: Path, lang: str
+    sample_editions: dict[str, Edition], tmp_path: Path, lang: str
 ) -> None:
     """``--embed-fonts`` (was not implemented): the book carries its script's Noto faces, cut
     to its characters, declared in its stylesheet and manifest; same bytes twice; EPUBCheck
     finds nothing."""
     from fontTools.ttLib import TTFont
 
-    data = epub_bytes(editions[lang], REPO, tuple(editions), embed_fonts=True)
-    assert data == epub_bytes(editions[lang], REPO, tuple(editions), embed_fonts=True)
+    data = epub_bytes(sample_editions[lang], REPO, tuple(sample_editions), embed_fonts=True)
+    assert data == epub_bytes(sample_editions[lang], REPO, tuple(sample_editions), embed_fonts=True)
     entries = _entries(data)
     faces = sorted(k.removeprefix("EPUB/") for k in entries if k.startswith("EPUB/fonts/"))
     script = {"ar": "NotoSansArabic", "zh-Hans": "NotoSansCJKSC"}[lang]
@@ -386,18 +380,18 @@ def test_embedded_fonts_cover_the_text_and_pass_epubcheck(
     path.write_bytes(data)
     found = [m for m in _epubcheck(path) if m["severity"] in ("FATAL", "ERROR", "WARNING")]
     assert found == [], json.dumps(found, indent=1, ensure_ascii=False)
-    plain = _entries(epub_bytes(editions[lang], REPO, tuple(editions)))
+    plain = _entries(epub_bytes(sample_editions[lang], REPO, tuple(sample_editions)))
     assert not [k for k in plain if k.startswith("EPUB/fonts/")]
 
 
 def test_embedding_a_font_that_is_not_installed_is_an_error(
-    editions: dict[str, Edition], monkeypatch: pytest.MonkeyPatch
+    sample_editions: dict[str, Edition], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from packager.formats.epub import fonts
 
     monkeypatch.setattr(fonts, "find_face", lambda family, weight: None)
     with pytest.raises(InputError) as caught:
-        epub_bytes(editions["ar"], REPO, tuple(editions), embed_fonts=True)
+        epub_bytes(sample_editions["ar"], REPO, tuple(sample_editions), embed_fonts=True)
     assert [d.format() for d in caught.value.diagnostics][:2] == [
         "oer-recommendation-ar.epub:1:1: error[epub-font]: --embed-fonts: the font"
         " 'Noto Sans Arabic' is not installed (apt-get install fonts-noto-core)",

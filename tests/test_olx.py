@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from packager.api import BuildOptions, check_all
+from packager.api import BuildOptions
 from packager.diagnostics import Problems
 from packager.engine.runner import run
 from packager.formats.olx.container import OlxChecker, check_olx, tar_gz
@@ -41,22 +41,14 @@ RESPONSES = {
 }
 
 
-@pytest.fixture(scope="module")
-def editions() -> dict[str, Edition]:
-    problems = Problems()
-    found = check_all(REPO, (SAMPLE,), problems)
-    assert not problems.errors
-    return {e.lang: e for e in found}
-
-
 def _render(edition: Edition, published: tuple[str, ...]) -> bytes:
     options = BuildOptions(project=REPO, out=REPO / "build")
     return render(RenderRequest(edition, options, published))
 
 
 @pytest.fixture(scope="module")
-def exports(editions: dict[str, Edition]) -> dict[str, bytes]:
-    return {lang: _render(e, tuple(editions)) for lang, e in editions.items()}
+def exports(sample_editions: dict[str, Edition]) -> dict[str, bytes]:
+    return {lang: _render(e, tuple(sample_editions)) for lang, e in sample_editions.items()}
 
 
 def _files(data: bytes) -> dict[str, bytes]:
@@ -86,12 +78,12 @@ def _html_text(html: str) -> str:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_olxcleaner_finds_nothing_in_any_language(
-    exports: dict[str, bytes], editions: dict[str, Edition], lang: str, tmp_path: Path
+    exports: dict[str, bytes], sample_editions: dict[str, Edition], lang: str, tmp_path: Path
 ) -> None:
     """No error, no warning, and the whole course was read: every block and its links."""
     errors, url_names = _olxcleaner(exports[lang], tmp_path / "ok")
     assert [(e.level, e.name, e.filename, e.description) for e in errors] == []
-    course = editions[lang].course
+    course = sample_editions[lang].course
     units = {f"unit-{p.id}" for p in course.pages}
     assert units <= set(url_names)
     questions = sum(len(p.document.questions) for p in course.pages)
@@ -106,9 +98,9 @@ def test_olxcleaner_finds_nothing_in_any_language(
 
 
 def test_two_renders_give_identical_bytes_and_fixed_headers(
-    exports: dict[str, bytes], editions: dict[str, Edition]
+    exports: dict[str, bytes], sample_editions: dict[str, Edition]
 ) -> None:
-    again = _render(editions["ar"], tuple(editions))
+    again = _render(sample_editions["ar"], tuple(sample_editions))
     assert again == exports["ar"]
     assert exports["ar"][4:8] == b"\0\0\0\0"  # gzip time 0
     assert exports["ar"][3] & 0x08 == 0  # and no file name
@@ -125,11 +117,11 @@ def test_two_renders_give_identical_bytes_and_fixed_headers(
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_read_back_every_page_link_question_answer_and_feedback(
-    exports: dict[str, bytes], editions: dict[str, Edition], lang: str
+    exports: dict[str, bytes], sample_editions: dict[str, Edition], lang: str
 ) -> None:
     """Every page, link, question, answer and feedback text of the edition is in the export,
     in the outline's order, in the language's script and direction."""
-    edition = editions[lang]
+    edition = sample_editions[lang]
     course, files = edition.course, _files(exports[lang])
     dirn = direction(lang)
     top = etree.fromstring(files["course.xml"])

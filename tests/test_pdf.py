@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from packager.api import BuildOptions, build, check_all
+from packager.api import BuildOptions, build
 from packager.diagnostics import Diagnostic, InputError, Problems
 from packager.formats.pdf.book import book_html, pdf_bytes
 from packager.formats.pdf.fetch import fetcher_class
@@ -29,11 +29,6 @@ def sample_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PdfReader
         BuildOptions(project=REPO, out=out, courses=(SAMPLE,), formats=("pdf",)), Problems()
     )
     return {o.lang: PdfReader(o.path) for o in outputs}
-
-
-@pytest.fixture(scope="module")
-def sample_editions():  # type: ignore[no-untyped-def]
-    return {e.lang: e for e in check_all(REPO, (SAMPLE,), Problems())}
 
 
 def _text(reader: PdfReader) -> str:

@@ -11,8 +11,7 @@ import zipfile
 
 import pytest
 
-from packager.api import BuildOptions, check_all
-from packager.diagnostics import Problems
+from packager.api import BuildOptions
 from packager.formats.registry import FORMATS, RenderRequest
 from packager.formats.scorm import scorm12, scorm2004
 from packager.formats.scorm.package import check_package
@@ -27,25 +26,17 @@ LANGS = ("en", "fr", "es", "ar", "zh-Hans", "ru")
 VERSIONS = {"1.2": scorm12, "2004": scorm2004}
 
 
-@pytest.fixture(scope="module")
-def editions() -> dict[str, Edition]:
-    problems = Problems()
-    found = check_all(REPO, (SAMPLE,), problems)
-    assert not problems.errors
-    return {e.lang: e for e in found}
-
-
 def request(edition: Edition, published: tuple[str, ...]) -> RenderRequest:
     return RenderRequest(edition, BuildOptions(project=REPO, out=REPO / "build"), published)
 
 
 @pytest.fixture(scope="module")
-def packages(editions: dict[str, Edition]) -> dict[tuple[str, str], bytes]:
-    published = tuple(editions)
+def packages(sample_editions: dict[str, Edition]) -> dict[tuple[str, str], bytes]:
+    published = tuple(sample_editions)
     return {
         (version, lang): module.render(request(e, published))
         for version, module in VERSIONS.items()
-        for lang, e in editions.items()
+        for lang, e in sample_editions.items()
     }
 
 
@@ -54,8 +45,10 @@ def entries(data: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def test_every_language_of_the_sample_course_is_published(editions: dict[str, Edition]) -> None:
-    assert sorted(editions) == sorted(LANGS)
+def test_every_language_of_the_sample_course_is_published(
+    sample_editions: dict[str, Edition],
+) -> None:
+    assert sorted(sample_editions) == sorted(LANGS)
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -77,7 +70,7 @@ def test_manifests_are_valid_against_adl_schemas(
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_the_schemas_refuse_a_broken_manifest_and_check_reports_it(
-    packages: dict[tuple[str, str], bytes], editions: dict[str, Edition], version: str
+    packages: dict[tuple[str, str], bytes], sample_editions: dict[str, Edition], version: str
 ) -> None:
     files = entries(packages[version, "en"])
     manifest = files["imsmanifest.xml"]
@@ -90,23 +83,27 @@ def test_the_schemas_refuse_a_broken_manifest_and_check_reports_it(
         for name, data in files.items():
             archive.writestr(name, data)
     suffix = f"scorm{version.replace('.', '')}.zip"
-    found = check_package(buffer.getvalue(), request(editions["en"], ("en",)), version, suffix)
+    found = check_package(
+        buffer.getvalue(), request(sample_editions["en"], ("en",)), version, suffix
+    )
     assert [d.format() for d in found] == [
         f"oer-recommendation-en.{suffix}/imsmanifest.xml:8:1: error[scorm-schema]: Element"
         " 'resources': This element is not expected. Expected is ( organizations )."
     ]
     assert (
-        check_package(packages[version, "en"], request(editions["en"], ("en",)), version, suffix)
+        check_package(
+            packages[version, "en"], request(sample_editions["en"], ("en",)), version, suffix
+        )
         == []
     )
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_two_builds_give_identical_bytes(editions: dict[str, Edition], version: str) -> None:
+def test_two_builds_give_identical_bytes(sample_editions: dict[str, Edition], version: str) -> None:
     module = VERSIONS[version]
-    published = tuple(editions)
-    first = module.render(request(editions["ar"], published))
-    second = module.render(request(editions["ar"], published))
+    published = tuple(sample_editions)
+    first = module.render(request(sample_editions["ar"], published))
+    second = module.render(request(sample_editions["ar"], published))
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         names = archive.namelist()
@@ -117,10 +114,10 @@ def test_two_builds_give_identical_bytes(editions: dict[str, Edition], version: 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_the_package_is_the_site_in_one_language_with_a_launch_page(
-    packages: dict[tuple[str, str], bytes], editions: dict[str, Edition], version: str
+    packages: dict[tuple[str, str], bytes], sample_editions: dict[str, Edition], version: str
 ) -> None:
     files = entries(packages[version, "fr"])
-    site = site_files(editions["fr"], REPO, ("fr",))
+    site = site_files(sample_editions["fr"], REPO, ("fr",))
     assert {name: files[name] for name in site} == site  # the site's pages, byte for byte
     assert b"language-switcher" not in files["index.html"]  # one language in a package
     launch = files["scorm.html"].decode()
@@ -153,8 +150,8 @@ def test_the_manifests_name_the_course_and_its_pass_mark(
     assert title and re.search("[\u4e00-\u9fff]", title.group(1))  # the translated title
 
 
-def test_the_course_settings_reach_the_course(editions: dict[str, Edition]) -> None:
-    assert editions["ru"].course.tracking == Tracking(completion="every-page", pass_mark=80)
+def test_the_course_settings_reach_the_course(sample_editions: dict[str, Edition]) -> None:
+    assert sample_editions["ru"].course.tracking == Tracking(completion="every-page", pass_mark=80)
     assert Tracking() == Tracking(completion="last-page", pass_mark=80)
 
 
