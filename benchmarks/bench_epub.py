@@ -11,52 +11,20 @@ to a site.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_html import alternated, make_course
+from bench_html import beside_the_site
 
-from packager.api import check, fewer_collections
-from packager.diagnostics import Problems
 from packager.formats.epub.book import epub_bytes
-from packager.formats.site import site_files
-from packager.i18n.editions import editions
+from packager.i18n.editions import Edition
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        project = Path(tmp)
-        make_course(project, args.pages)
-        problems = Problems()
-        (course,) = check(project, ("bench",), problems)
-        (edition,) = editions(project, course, problems)
-        sizes: list[int] = []
-
-        def html() -> None:
-            with fewer_collections():
-                site_files(edition, project, ("en",))
-
-        def epub() -> None:
-            with fewer_collections():
-                sizes.append(len(epub_bytes(edition, project, ("en",))))
-
-        html()  # warm both up: templates compiled, caches filled
-        epub()
-        site, book = alternated(args.repeat, html, epub)
-    print(f"EPUB beside HTML, {args.pages} pages, median of {args.repeat} alternating runs")
-    print(f"{'':40}{'seconds':>10}{'ratio':>8}")
-    print(f"{'HTML site, rendered in memory (baseline)':40}{site:10.3f}{1:8.2f}")
-    print(f"{'EPUB: render, XHTML, zip, check':40}{book:10.3f}{book / site:8.2f}")
-    print(f"EPUB size: {sizes[-1] / 1024:.0f} KiB")
+def epub(edition: Edition, project: Path) -> bytes:
+    return epub_bytes(edition, project, ("en",))
 
 
 if __name__ == "__main__":
-    main()
+    beside_the_site(__doc__.split("\n")[0], "EPUB", "render, XHTML, zip, check", epub)

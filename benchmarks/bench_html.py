@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
@@ -112,6 +113,48 @@ def user_environment() -> dict[str, str]:
     return env | {
         "PYTHONPYCACHEPREFIX": str(Path(__file__).resolve().parent / ".cache" / "pycache")
     }
+
+
+def beside_the_site(
+    description: str, name: str, label: str, render: Callable[[Any, Path], bytes]
+) -> None:
+    """A format's time beside the HTML site's on the generated course, from the same loaded,
+    translated edition: the site rendered in memory (baseline) and ``render(edition, project)``
+    (the format's bytes), alternated, medians; then the format's size. ``name`` names it in the
+    report, ``label`` says what its time covers."""
+    from packager.api import check, fewer_collections
+    from packager.diagnostics import Problems
+    from packager.formats.site import site_files
+    from packager.i18n.editions import editions
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp)
+        make_course(project, args.pages)
+        problems = Problems()
+        (course,) = check(project, ("bench",), problems)
+        (edition,) = editions(project, course, problems)
+        sizes: list[int] = []
+
+        def html() -> None:
+            with fewer_collections():
+                site_files(edition, project, ("en",))
+
+        def other() -> None:
+            with fewer_collections():
+                sizes.append(len(render(edition, project)))
+
+        html()  # warm both up: templates compiled, caches filled
+        other()
+        site, timed = alternated(args.repeat, html, other)
+    print(f"{name} beside HTML, {args.pages} pages, median of {args.repeat} alternating runs")
+    print(f"{'':40}{'seconds':>10}{'ratio':>8}")
+    print(f"{'HTML site, rendered in memory (baseline)':40}{site:10.3f}{1:8.2f}")
+    print(f"{f'{name}: {label}':40}{timed:10.3f}{timed / site:8.2f}")
+    print(f"{name} size: {sizes[-1] / 1024:.0f} KiB")
 
 
 def alternated(repeat: int, *works: Callable[[], object]) -> list[float]:
