@@ -235,3 +235,29 @@ def test_check_command_on_a_backup(
     assert result.returncode == 1
     assert "error[mbz-grade]: sumgrades is 7.00000 but the slots' marks add up to" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_file_of_an_activity_is_checked_against_its_inforef(
+    sample: dict[str, dict[str, bytes]],
+) -> None:
+    """Two files of one name in one activity (say its intro's and its content's): each must be in
+    the activity's inforef.xml. And a file the inforef lists must be in files.xml."""
+    files = sample["en"]
+    records = files["files.xml"].decode()
+    first = records[records.index('  <file id="1">') : records.index('  <file id="2">')]
+    twin = first.replace('<file id="1">', '<file id="99">').replace(
+        "<filearea>content</filearea>", "<filearea>intro</filearea>"
+    )
+    broken = _changed(files, "files.xml", lambda t: t.replace("<files>\n", "<files>\n" + twin, 1))
+    broken = _changed(
+        broken,
+        "activities/page_2/inforef.xml",
+        lambda t: t.replace(
+            "<inforef/>", "<inforef><fileref><file><id>7</id></file></fileref></inforef>"
+        ),
+    )
+    assert [m.split(": ", 1)[1] for m in _messages(broken)] == [
+        "error[mbz-file]: the file 'license-cc-by-sa-4.0.svg' of this activity is not in its "
+        "inforef.xml: Moodle would not restore it",
+        "error[mbz-file]: the file 7 is not in files.xml",
+    ]

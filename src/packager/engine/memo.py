@@ -47,8 +47,8 @@ class FileMemo:
     def keys(self, extract: Callable[[], MessageKeys]) -> MessageKeys:
         path = self.folder / "messages" / f"{self.course}.json"
         data = _read(path, self.digest)
-        if data is not None:
-            keys = [_key(k) for k in data.get("keys", [None])] if _is_list(data, "keys") else [None]
+        if data is not None and isinstance(data.get("keys"), list):
+            keys = {_key(k) for k in data["keys"]}
             title = _key(data.get("title"))
             if None not in keys and (data.get("title") is None or title is not None):
                 return MessageKeys(frozenset(k for k in keys if k is not None), title)
@@ -71,7 +71,11 @@ class FileMemo:
                     None if data["title"] is None else str(data["title"]),
                     None
                     if credit is None
-                    else TranslationCredit(str(credit[0]), tuple(map(str, credit[1])), credit[2]),
+                    else TranslationCredit(
+                        str(credit[0]),
+                        tuple(map(str, credit[1])),
+                        None if credit[2] is None else str(credit[2]),
+                    ),
                     tuple(diagnostic_from(d) for d in data["problems"]),
                 )
         found = look()
@@ -89,10 +93,6 @@ class FileMemo:
             },
         )
         return found
-
-
-def _is_list(data: dict[str, Any], name: str) -> bool:
-    return isinstance(data.get(name), list)
 
 
 def _key(value: Any) -> tuple[str | None, str] | None:

@@ -171,12 +171,12 @@ class MbzChecker(TarReader):
             message = f"the file {fileid} is not in files.xml"
             self.error(f"{folder}/inforef.xml", "file", message)
         contextid = main.get("contextid", "")
-        here = {f.filename: f for f in self.stored.values() if f.contextid == contextid}
-        for stored in here.values():
+        here = [f for f in self.stored.values() if f.contextid == contextid]
+        for stored in here:
             if stored.id not in listed and stored.filename != ".":
                 message = f"the file {stored.filename!r} of this activity is not in its inforef.xml: Moodle would not restore it"
                 self.error(f"{folder}/inforef.xml", "file", message)
-        self._links(f"{folder}/{activity.modname}.xml", main, set(here))
+        self._links(f"{folder}/{activity.modname}.xml", main, {f.filename for f in here})
         if activity.modname == "quiz":
             self._grades(f"{folder}/quiz.xml", main)
 
